@@ -1,0 +1,1 @@
+//! X.509 certificates (placeholder while the module is written).

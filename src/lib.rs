@@ -1,0 +1,32 @@
+//! imza: identity and electronic signatures.
+//!
+//! Single-login tokens, smart-card and mobile-ID signing, and document signature
+//! verification (CMS/CAdES, XAdES/ASiC, PAdES), in one sans-IO library that portals, agency
+//! back-ends, browsers (WASM) and card-reader stations (C ABI) embed.
+//!
+//! This release holds the foundation:
+//! - [`crypto`]: verification over ring or RustCrypto, streaming digests, software signing
+//!   keys and the [`crypto::Signer`] trait that cards and mobile ID will implement;
+//! - [`cert`]: X.509 certificate parsing and the summary `imza cert show` prints;
+//! - [`transport`]: the HTTP transport trait (and, with the `http` feature, a blocking client).
+//!
+//! The core never opens a socket, reads a clock or touches a file on its own: time, trust
+//! anchors and network bytes come from the caller.
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod cert;
+pub mod crypto;
+pub mod error;
+pub mod transport;
+
+pub use error::Error;
+
+/// The crate version, as the C ABI and the WASM bindings report it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,1 @@
+//! HTTP transport (placeholder while the module is written).
