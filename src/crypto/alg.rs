@@ -317,7 +317,10 @@ impl SignatureAlgorithm {
 
     /// The curve a JOSE ECDSA name requires (`ES256` → P-256); `None` for other algorithms.
     pub fn jose_curve(self) -> Option<Curve> {
-        TABLE.iter().find(|r| r.alg == self).and_then(|r| r.jose_curve)
+        TABLE
+            .iter()
+            .find(|r| r.alg == self)
+            .and_then(|r| r.jose_curve)
     }
 
     /// Looks up a JOSE `alg` name. `none` and the HMAC names are not signature algorithms and

@@ -162,8 +162,8 @@ fn check_ec_point(curve: Curve, raw: &[u8]) -> Result<(), Error> {
 
 /// Modulus size of a PKCS#1 `RSAPublicKey`, with the shape checks ring and RustCrypto share.
 fn rsa_modulus_bits(raw: &[u8]) -> Result<usize, Error> {
-    let key = rsa::pkcs1::RsaPublicKey::from_der(raw)
-        .map_err(|e| Error::malformed("RSAPublicKey", e))?;
+    let key =
+        rsa::pkcs1::RsaPublicKey::from_der(raw).map_err(|e| Error::malformed("RSAPublicKey", e))?;
     let n = key.modulus.as_bytes();
     let bits = match n.first() {
         Some(&b) => n.len() * 8 - b.leading_zeros() as usize,

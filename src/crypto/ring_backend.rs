@@ -44,11 +44,13 @@ pub(super) fn verify(
                 (Curve::P384, Sha256, Der) => (&rs::ECDSA_P384_SHA256_ASN1, sig),
                 (Curve::P384, Sha384, Der) => (&rs::ECDSA_P384_SHA384_ASN1, sig),
                 (Curve::P256, Sha384, Fixed) => {
-                    converted = ecdsa_sig::fixed_to_der(curve, sig).map_err(|_| Error::BadSignature)?;
+                    converted =
+                        ecdsa_sig::fixed_to_der(curve, sig).map_err(|_| Error::BadSignature)?;
                     (&rs::ECDSA_P256_SHA384_ASN1, converted.as_slice())
                 }
                 (Curve::P384, Sha256, Fixed) => {
-                    converted = ecdsa_sig::fixed_to_der(curve, sig).map_err(|_| Error::BadSignature)?;
+                    converted =
+                        ecdsa_sig::fixed_to_der(curve, sig).map_err(|_| Error::BadSignature)?;
                     (&rs::ECDSA_P384_SHA256_ASN1, converted.as_slice())
                 }
                 _ => return Err(unsupported(alloc::format!("{alg} on {}", curve.name()))),
@@ -71,7 +73,9 @@ pub(super) fn verify(
             }
         }
         (SignatureAlgorithm::RsaPss { .. }, KeyKind::Rsa { .. }) => {
-            return Err(unsupported(alloc::format!("{alg} (ring needs salt = hash length)")))
+            return Err(unsupported(alloc::format!(
+                "{alg} (ring needs salt = hash length)"
+            )))
         }
         (SignatureAlgorithm::Ed25519, KeyKind::Ed25519) => (&rs::ED25519, sig),
         _ => {

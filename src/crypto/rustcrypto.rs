@@ -63,17 +63,18 @@ pub(super) fn verify(
             let Message::Data(data) = msg else {
                 return Err(Error::UnsupportedByBackend {
                     backend: NAME,
-                    what: "Ed25519 over a precomputed digest (Ed25519 is not a hash-then-sign scheme)".into(),
+                    what:
+                        "Ed25519 over a precomputed digest (Ed25519 is not a hash-then-sign scheme)"
+                            .into(),
                 });
             };
             let bytes: &[u8; 32] = key.raw().try_into().map_err(|_| Error::KeyRejected {
                 reason: "Ed25519 key is not 32 bytes".into(),
             })?;
-            let vk = ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|_| {
-                Error::KeyRejected {
+            let vk =
+                ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|_| Error::KeyRejected {
                     reason: "Ed25519 key is not a valid point".into(),
-                }
-            })?;
+                })?;
             let sig = ed25519_dalek::Signature::from_slice(sig).map_err(|_| Error::BadSignature)?;
             vk.verify_strict(data, &sig)
                 .map_err(|_| Error::BadSignature)
@@ -127,8 +128,8 @@ fn verify_ecdsa(curve: Curve, point: &[u8], hashed: &[u8], fixed: &[u8]) -> Resu
 /// ring does (RustCrypto's own default stops at 4096).
 pub(super) fn rsa_key(raw: &[u8]) -> Result<rsa::RsaPublicKey, Error> {
     use der::Decode;
-    let k = rsa::pkcs1::RsaPublicKey::from_der(raw)
-        .map_err(|e| Error::malformed("RSAPublicKey", e))?;
+    let k =
+        rsa::pkcs1::RsaPublicKey::from_der(raw).map_err(|e| Error::malformed("RSAPublicKey", e))?;
     let n = rsa::BigUint::from_bytes_be(k.modulus.as_bytes());
     let e = rsa::BigUint::from_bytes_be(k.public_exponent.as_bytes());
     rsa::RsaPublicKey::new_with_max_size(n, e, MAX_RSA_BITS).map_err(|e| Error::KeyRejected {

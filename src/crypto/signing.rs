@@ -104,11 +104,12 @@ impl SigningKey {
             } else if curve == oids::SECP521R1 {
                 let sk = p521::SecretKey::from_pkcs8_der(&der).map_err(rejected("P-521"))?;
                 let spki = sk.public_key().to_public_key_der().map_err(spki_err)?;
-                let signing = p521::ecdsa::SigningKey::from_bytes(&sk.to_bytes()).map_err(|_| {
-                    Error::KeyRejected {
-                        reason: "P-521 scalar out of range".into(),
-                    }
-                })?;
+                let signing =
+                    p521::ecdsa::SigningKey::from_bytes(&sk.to_bytes()).map_err(|_| {
+                        Error::KeyRejected {
+                            reason: "P-521 scalar out of range".into(),
+                        }
+                    })?;
                 (Secret::P521(signing), KeyKind::Ec(Curve::P521), spki)
             } else {
                 return Err(Error::UnsupportedAlgorithm {
@@ -116,8 +117,8 @@ impl SigningKey {
                 });
             }
         } else if oid == oids::ED25519 {
-            let sk = ed25519_dalek::SigningKey::from_pkcs8_der(&der)
-                .map_err(rejected("Ed25519"))?;
+            let sk =
+                ed25519_dalek::SigningKey::from_pkcs8_der(&der).map_err(rejected("Ed25519"))?;
             let spki = sk.verifying_key().to_public_key_der().map_err(spki_err)?;
             (Secret::Ed25519(sk), KeyKind::Ed25519, spki)
         } else if oid == oids::RSA_ENCRYPTION {
@@ -157,11 +158,10 @@ impl SigningKey {
 
     /// Parses a PEM `PRIVATE KEY` (unencrypted PKCS#8).
     pub fn from_pkcs8_pem(pem: &str) -> Result<Self, Error> {
-        let (label, der) = der::pem::decode_vec(pem.as_bytes())
-            .map_err(|e| Error::Malformed {
-                what: "PEM private key",
-                detail: alloc::format!("{e}"),
-            })?;
+        let (label, der) = der::pem::decode_vec(pem.as_bytes()).map_err(|e| Error::Malformed {
+            what: "PEM private key",
+            detail: alloc::format!("{e}"),
+        })?;
         let der = Zeroizing::new(der);
         match label {
             "PRIVATE KEY" => Self::from_pkcs8_der(&der),
@@ -206,7 +206,12 @@ impl SigningKey {
         self.kind
     }
 
-    fn sign_ecdsa(&self, hash: HashAlgorithm, enc: EcdsaEncoding, msg: &[u8]) -> Result<Vec<u8>, Error> {
+    fn sign_ecdsa(
+        &self,
+        hash: HashAlgorithm,
+        enc: EcdsaEncoding,
+        msg: &[u8],
+    ) -> Result<Vec<u8>, Error> {
         // RFC 6979 deterministic nonces: no randomness needed, same on every platform.
         let prehash = digest(hash, msg);
         let failed = |e: signature::Error| Error::SigningFailed {
@@ -254,9 +259,18 @@ impl SigningKey {
                 SignatureAlgorithm::RsaPkcs1(HashAlgorithm::Sha256) => &rs::RSA_PKCS1_SHA256,
                 SignatureAlgorithm::RsaPkcs1(HashAlgorithm::Sha384) => &rs::RSA_PKCS1_SHA384,
                 SignatureAlgorithm::RsaPkcs1(HashAlgorithm::Sha512) => &rs::RSA_PKCS1_SHA512,
-                SignatureAlgorithm::RsaPss { hash: HashAlgorithm::Sha256, salt_len: 32 } => &rs::RSA_PSS_SHA256,
-                SignatureAlgorithm::RsaPss { hash: HashAlgorithm::Sha384, salt_len: 48 } => &rs::RSA_PSS_SHA384,
-                SignatureAlgorithm::RsaPss { hash: HashAlgorithm::Sha512, salt_len: 64 } => &rs::RSA_PSS_SHA512,
+                SignatureAlgorithm::RsaPss {
+                    hash: HashAlgorithm::Sha256,
+                    salt_len: 32,
+                } => &rs::RSA_PSS_SHA256,
+                SignatureAlgorithm::RsaPss {
+                    hash: HashAlgorithm::Sha384,
+                    salt_len: 48,
+                } => &rs::RSA_PSS_SHA384,
+                SignatureAlgorithm::RsaPss {
+                    hash: HashAlgorithm::Sha512,
+                    salt_len: 64,
+                } => &rs::RSA_PSS_SHA512,
                 _ => return self.sign_rsa_rustcrypto(secret, msg),
             };
             let mut out = alloc::vec![0u8; kp.public().modulus_len()];
@@ -310,7 +324,8 @@ impl SigningKey {
                     let _ = (hash, salt_len, k);
                     Err(Error::UnsupportedByBackend {
                         backend: "RustCrypto",
-                        what: "RSA-PSS signing without randomness (enable the `rand` feature)".into(),
+                        what: "RSA-PSS signing without randomness (enable the `rand` feature)"
+                            .into(),
                     })
                 }
             }
@@ -384,14 +399,25 @@ MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgy8Z5PiphMN0tf17d
         let key = SigningKey::from_pkcs8_pem(P256_PKCS8).unwrap();
         let msg = b"imza";
         let sig = key.sign(msg).unwrap();
-        verify(key.algorithm(), key.public_key_spki(), Message::Data(msg), &sig).unwrap();
+        verify(
+            key.algorithm(),
+            key.public_key_spki(),
+            Message::Data(msg),
+            &sig,
+        )
+        .unwrap();
         let fixed_alg = key.algorithm().with_ecdsa_encoding(EcdsaEncoding::Fixed);
         let key = key.with_algorithm(fixed_alg).unwrap();
         let sig = key.sign(msg).unwrap();
         assert_eq!(sig.len(), 64);
         verify(fixed_alg, key.public_key_spki(), Message::Data(msg), &sig).unwrap();
         assert_eq!(
-            verify(fixed_alg, key.public_key_spki(), Message::Data(b"imzA"), &sig),
+            verify(
+                fixed_alg,
+                key.public_key_spki(),
+                Message::Data(b"imzA"),
+                &sig
+            ),
             Err(Error::BadSignature)
         );
     }
@@ -410,8 +436,10 @@ MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgy8Z5PiphMN0tf17d
 
     #[test]
     fn non_key_pem_is_a_clear_error() {
-        let err = SigningKey::from_pkcs8_pem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
-            .unwrap_err();
+        let err = SigningKey::from_pkcs8_pem(
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap_err();
         assert!(alloc::format!("{err}").contains("CERTIFICATE"), "{err}");
     }
 }
