@@ -1,1 +1,61 @@
-fn main() {}
+//! `imza`: identity and electronic signatures from the terminal.
+//!
+//! Exit codes (all commands): 0 valid / success, 1 invalid (TOTAL_FAILED), 2 INDETERMINATE,
+//! 64 usage error, 65 malformed input, 66 input missing or unreadable, 69 a service (network,
+//! reader, card) unavailable. Errors are one line on stderr naming the file; `--json` output
+//! goes to stdout only.
+#![forbid(unsafe_code)]
+
+mod cert;
+mod exit;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Identity and electronic signatures: certificates, signatures, login tokens.
+#[derive(Debug, Parser)]
+#[command(name = "imza", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// X.509 certificates.
+    #[command(subcommand)]
+    Cert(cert::CertCommand),
+}
+
+fn main() -> ExitCode {
+    // A bug must still end in one line and a stable code, not a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("imza: internal error{at}; please report it");
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let code = match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => exit::OK,
+                ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => exit::USAGE,
+                _ => exit::USAGE,
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = std::panic::catch_unwind(|| match cli.command {
+        Command::Cert(cmd) => cert::run(cmd),
+    });
+    match result {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(failure)) => failure.exit(),
+        Err(_) => ExitCode::from(exit::SOFTWARE),
+    }
+}

@@ -1,0 +1,115 @@
+//! Exit codes shared by every `imza` command (sysexits.h where one fits).
+//!
+//! Scripts depend on these; they never change meaning.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Valid / TOTAL_PASSED / success.
+pub(crate) const OK: u8 = 0;
+/// Invalid / TOTAL_FAILED.
+#[allow(dead_code)] // used by the verification commands
+pub(crate) const INVALID: u8 = 1;
+/// INDETERMINATE.
+#[allow(dead_code)]
+pub(crate) const INDETERMINATE: u8 = 2;
+/// Usage error (EX_USAGE).
+pub(crate) const USAGE: u8 = 64;
+/// Malformed input (EX_DATAERR).
+pub(crate) const DATA: u8 = 65;
+/// Input file missing or unreadable (EX_NOINPUT).
+pub(crate) const NO_INPUT: u8 = 66;
+/// A service (network, reader, card) unavailable (EX_UNAVAILABLE).
+pub(crate) const UNAVAILABLE: u8 = 69;
+/// A bug in imza (EX_SOFTWARE): printed as one line, never a backtrace.
+pub(crate) const SOFTWARE: u8 = 70;
+
+/// A failure that ends the command: one line on stderr and an exit code.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) code: u8,
+    pub(crate) message: String,
+}
+
+impl Failure {
+    /// The input file could not be read.
+    pub(crate) fn io(path: &Path, e: &std::io::Error) -> Self {
+        Self {
+            code: NO_INPUT,
+            message: format!("{}: cannot read: {}", path.display(), io_reason(e)),
+        }
+    }
+
+    /// An imza error about the content of `path`.
+    pub(crate) fn content(path: &Path, e: &imza::Error) -> Self {
+        let code = match e {
+            imza::Error::Transport { .. } => UNAVAILABLE,
+            _ => DATA,
+        };
+        Self {
+            code,
+            message: format!("{}: {e}", path.display()),
+        }
+    }
+
+    /// A bad combination of arguments that clap cannot express.
+    #[allow(dead_code)]
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
+        Self {
+            code: USAGE,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn exit(&self) -> ExitCode {
+        eprintln!("imza: {}", self.message);
+        ExitCode::from(self.code)
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Largest input file a command reads whole (certificates, keys, tokens). Documents are
+/// streamed instead.
+pub(crate) const MAX_SMALL_INPUT: u64 = 16 * 1024 * 1024;
+
+/// Reads a small input file whole, with the size limit and the right exit codes.
+pub(crate) fn read_small(path: &PathBuf) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Failure::io(path, &e))?;
+    let meta = file.metadata().map_err(|e| Failure::io(path, &e))?;
+    if meta.is_dir() {
+        return Err(Failure {
+            code: NO_INPUT,
+            message: format!("{}: is a directory, not a file", path.display()),
+        });
+    }
+    let mut buf = Vec::new();
+    file.take(MAX_SMALL_INPUT + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Failure::io(path, &e))?;
+    if buf.len() as u64 > MAX_SMALL_INPUT {
+        return Err(Failure {
+            code: DATA,
+            message: format!(
+                "{}: larger than {} MiB; not a certificate or key",
+                path.display(),
+                MAX_SMALL_INPUT >> 20
+            ),
+        });
+    }
+    Ok(buf)
+}
