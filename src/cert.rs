@@ -263,14 +263,13 @@ const EKU_NAMES: &[(ObjectIdentifier, &str)] = &[
 ];
 
 fn hex(bytes: &[u8]) -> String {
+    use core::fmt::Write as _;
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        s.push(char::from(HEX[usize::from(b >> 4)]));
-        s.push(char::from(HEX[usize::from(b & 0xf)]));
+        let _ = write!(s, "{b:02x}");
     }
     s
 }
-const HEX: [u8; 16] = *b"0123456789abcdef";
 
 fn general_name(n: &GeneralName) -> String {
     match n {
@@ -290,8 +289,11 @@ fn ip_address(b: &[u8]) -> String {
         [a, b, c, d] => alloc::format!("ip:{a}.{b}.{c}.{d}"),
         _ if b.len() == 16 => {
             let parts: Vec<String> = b
-                .chunks(2)
-                .map(|c| alloc::format!("{:x}", u16::from_be_bytes([c[0], c[1]])))
+                .chunks_exact(2)
+                .map(|c| match c {
+                    [hi, lo] => alloc::format!("{:x}", u16::from_be_bytes([*hi, *lo])),
+                    _ => String::new(),
+                })
                 .collect();
             alloc::format!("ip:{}", parts.join(":"))
         }

@@ -1,1 +1,214 @@
-//! HTTP transport (placeholder while the module is written).
+//! The HTTP transport trait: how OCSP, CRL, TSA, JWKS and mobile-ID exchanges leave the
+//! sans-IO core.
+//!
+//! Protocol modules build a [`Request`] and parse a [`Response`]; the caller's [`Transport`]
+//! moves the bytes. Portals plug in their own HTTP stack (with proxies, mTLS, metrics);
+//! the `http` feature supplies [`BlockingHttp`], a small blocking client with timeouts.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::time::Duration;
+
+use crate::error::Error;
+
+/// HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Method {
+    /// GET (CRL, JWKS, Smart-ID session status).
+    Get,
+    /// POST (OCSP, TSA, mobile-ID requests).
+    Post,
+}
+
+/// One HTTP request.
+#[derive(Clone, Debug)]
+pub struct Request<'a> {
+    /// Method.
+    pub method: Method,
+    /// Absolute URL.
+    pub url: &'a str,
+    /// Extra headers (`Content-Type`, `Accept` ...). Never put credentials in a URL.
+    pub headers: &'a [(&'a str, &'a str)],
+    /// Body (empty for GET).
+    pub body: &'a [u8],
+    /// Time allowed for the whole exchange.
+    pub timeout: Duration,
+    /// Largest response body accepted; more is [`Error::LimitExceeded`].
+    pub max_response_len: usize,
+}
+
+/// One HTTP response. Any status is a response; interpreting it is the protocol's job.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Response {
+    /// Status code.
+    pub status: u16,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// Moves one request and its response. Implementations must honour `timeout` and
+/// `max_response_len` and report failures as [`Error::Transport`] (or
+/// [`Error::LimitExceeded`]).
+pub trait Transport {
+    /// Sends `req` and returns the response, whatever its status.
+    fn send(&self, req: &Request<'_>) -> Result<Response, Error>;
+}
+
+#[cfg(feature = "http")]
+pub use blocking::BlockingHttp;
+
+#[cfg(feature = "http")]
+mod blocking {
+    use super::*;
+
+    /// A blocking HTTP/1.1 client (ureq, rustls with the Mozilla roots) implementing
+    /// [`Transport`].
+    #[derive(Debug, Default, Clone)]
+    pub struct BlockingHttp {
+        _private: (),
+    }
+
+    impl BlockingHttp {
+        /// A new client.
+        pub fn new() -> Self {
+            Self::default()
+        }
+    }
+
+    fn failed(url: &str, e: impl core::fmt::Display) -> Error {
+        Error::Transport {
+            reason: alloc::format!("{}: {e}", redact(url)),
+        }
+    }
+
+    /// Drops any query string and user info: they may carry credentials.
+    fn redact(url: &str) -> &str {
+        let end = url.find(['?', '#']).unwrap_or(url.len());
+        url.get(..end).unwrap_or(url)
+    }
+
+    impl Transport for BlockingHttp {
+        fn send(&self, req: &Request<'_>) -> Result<Response, Error> {
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .timeout_global(Some(req.timeout))
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .build()
+                .into();
+            let result = match req.method {
+                Method::Get => {
+                    let mut r = agent.get(req.url);
+                    for (k, v) in req.headers {
+                        r = r.header(*k, *v);
+                    }
+                    r.call()
+                }
+                Method::Post => {
+                    let mut r = agent.post(req.url);
+                    for (k, v) in req.headers {
+                        r = r.header(*k, *v);
+                    }
+                    r.send(req.body)
+                }
+            };
+            let mut resp = result.map_err(|e| failed(req.url, e))?;
+            let status = resp.status().as_u16();
+            let content_type = resp
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .map(String::from);
+            let limit = u64::try_from(req.max_response_len).unwrap_or(u64::MAX);
+            let body = resp
+                .body_mut()
+                .with_config()
+                .limit(limit)
+                .read_to_vec()
+                .map_err(|e| match e {
+                    ureq::Error::BodyExceedsLimit(_) => Error::LimitExceeded {
+                        what: "HTTP response body",
+                        limit: req.max_response_len,
+                    },
+                    other => failed(req.url, other),
+                })?;
+            Ok(Response {
+                status,
+                content_type,
+                body,
+            })
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use std::io::{Read, Write};
+        use std::net::TcpListener;
+
+        /// A one-shot HTTP server on loopback that answers with `reply` after `delay`.
+        fn serve_once(reply: &'static [u8], delay: Duration) -> String {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let addr = listener.local_addr().unwrap();
+            std::thread::spawn(move || {
+                if let Ok((mut s, _)) = listener.accept() {
+                    let mut buf = [0u8; 4096];
+                    let _ = s.read(&mut buf);
+                    std::thread::sleep(delay);
+                    let _ = s.write_all(reply);
+                }
+            });
+            alloc::format!("http://{addr}/ocsp?secret=1")
+        }
+
+        fn req(url: &str, timeout: Duration, max: usize) -> Request<'_> {
+            Request {
+                method: Method::Post,
+                url,
+                headers: &[("Content-Type", "application/ocsp-request")],
+                body: b"\x30\x00",
+                timeout,
+                max_response_len: max,
+            }
+        }
+
+        #[test]
+        fn status_body_and_content_type_come_back() {
+            let url = serve_once(
+                b"HTTP/1.1 500 Oops\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nbad",
+                Duration::ZERO,
+            );
+            let r = BlockingHttp::new()
+                .send(&req(&url, Duration::from_secs(5), 100))
+                .unwrap();
+            assert_eq!(r.status, 500);
+            assert_eq!(r.content_type.as_deref(), Some("text/plain"));
+            assert_eq!(r.body, b"bad");
+        }
+
+        #[test]
+        fn body_limit_is_enforced() {
+            let url = serve_once(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789",
+                Duration::ZERO,
+            );
+            let e = BlockingHttp::new()
+                .send(&req(&url, Duration::from_secs(5), 4))
+                .unwrap_err();
+            assert!(matches!(e, Error::LimitExceeded { .. }), "{e}");
+        }
+
+        #[test]
+        fn timeout_is_a_transport_error_without_the_query() {
+            let url = serve_once(b"HTTP/1.1 200 OK\r\n\r\n", Duration::from_secs(3));
+            let e = BlockingHttp::new()
+                .send(&req(&url, Duration::from_millis(200), 100))
+                .unwrap_err();
+            let msg = alloc::format!("{e}");
+            assert!(matches!(e, Error::Transport { .. }), "{msg}");
+            assert!(!msg.contains("secret"), "{msg}");
+        }
+    }
+}

@@ -235,8 +235,12 @@ const fn ecdsa(hash: HashAlgorithm, encoding: EcdsaEncoding) -> SignatureAlgorit
 const fn pss(hash: HashAlgorithm) -> SignatureAlgorithm {
     SignatureAlgorithm::RsaPss {
         hash,
-        // Output lengths are at most 64, so this never truncates.
-        salt_len: hash.output_len() as u16,
+        salt_len: match hash {
+            Sha1 => 20,
+            Sha256 => 32,
+            Sha384 => 48,
+            Sha512 => 64,
+        },
     }
 }
 

@@ -148,6 +148,24 @@ pub fn verify_with(
     verify_key(backend, policy, alg, &key, msg, sig)
 }
 
+/// Verifies a JOSE-named signature (`ES256` ... `EdDSA`, RFC 7518 §3.1, RFC 8037): the
+/// name fixes the algorithm, the fixed-width ECDSA encoding and, for `ES*`, the curve
+/// (RFC 7518 §3.4: `ES256` is P-256 only). This is the one place that binding is checked;
+/// the C ABI, the WASM bindings and the JWS layer all call it.
+pub fn verify_jose(alg: &str, spki_der: &[u8], msg: &[u8], sig: &[u8]) -> Result<(), Error> {
+    let alg = SignatureAlgorithm::from_jose(alg)?;
+    let key = PublicKey::from_spki_der(spki_der)?;
+    if let (Some(want), KeyKind::Ec(have)) = (alg.jose_curve(), key.kind()) {
+        if want != have {
+            return Err(Error::KeyMismatch {
+                algorithm: alg,
+                key: key.kind().describe(),
+            });
+        }
+    }
+    verify_key(None, &Policy::STRICT, alg, &key, Message::Data(msg), sig)
+}
+
 /// Like [`verify_with`], for a key already parsed.
 pub fn verify_key(
     backend: Option<Backend>,

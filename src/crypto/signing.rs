@@ -49,7 +49,8 @@ enum Secret {
     P384(p384::ecdsa::SigningKey),
     P521(p521::ecdsa::SigningKey),
     Ed25519(ed25519_dalek::SigningKey),
-    Rsa(RsaSecret),
+    // Boxed: an RSA key is several times larger than the EC variants.
+    Rsa(alloc::boxed::Box<RsaSecret>),
 }
 
 struct RsaSecret {
@@ -135,7 +136,7 @@ impl SigningKey {
                 ring: ring::signature::RsaKeyPair::from_pkcs8(&der).ok(),
                 rustcrypto: sk,
             };
-            (Secret::Rsa(secret), KeyKind::Rsa { bits }, spki)
+            (Secret::Rsa(alloc::boxed::Box::new(secret)), KeyKind::Rsa { bits }, spki)
         } else {
             return Err(Error::UnsupportedAlgorithm {
                 what: alloc::format!("private key algorithm {}", super::alg::oid_name(&oid)),
@@ -236,7 +237,7 @@ impl SigningKey {
                 (Curve::P521, s.to_bytes().to_vec())
             }
             #[cfg(not(feature = "rand"))]
-            Secret::P521(_) => {
+            Secret::P521(_key) => {
                 return Err(Error::UnsupportedByBackend {
                     backend: "RustCrypto",
                     what: "P-521 signing without randomness (enable the `rand` feature)".into(),
@@ -251,7 +252,6 @@ impl SigningKey {
     }
 
     fn sign_rsa(&self, secret: &RsaSecret, msg: &[u8]) -> Result<Vec<u8>, Error> {
-        let failed = |reason: alloc::string::String| Error::SigningFailed { reason };
         #[cfg(feature = "ring")]
         if let Some(kp) = &secret.ring {
             use ring::signature as rs;
@@ -275,7 +275,9 @@ impl SigningKey {
             };
             let mut out = alloc::vec![0u8; kp.public().modulus_len()];
             kp.sign(padding, &ring::rand::SystemRandom::new(), msg, &mut out)
-                .map_err(|_| failed("ring RSA signing failed".into()))?;
+                .map_err(|_| Error::SigningFailed {
+                    reason: "ring RSA signing failed".into(),
+                })?;
             return Ok(out);
         }
         self.sign_rsa_rustcrypto(secret, msg)
