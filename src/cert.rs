@@ -6,6 +6,7 @@
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+use core::fmt;
 
 use const_oid::db::rfc5280 as oid5280;
 use const_oid::db::rfc5912;
@@ -226,8 +227,14 @@ mod qc {
     use const_oid::ObjectIdentifier as Oid;
     pub(super) const QC_STATEMENTS_EXT: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.1.3");
     pub(super) const NAMES: &[(Oid, &str)] = &[
-        (Oid::new_unwrap("1.3.6.1.5.5.7.11.1"), "id-qcs-pkixQCSyntax-v1"),
-        (Oid::new_unwrap("1.3.6.1.5.5.7.11.2"), "id-qcs-pkixQCSyntax-v2"),
+        (
+            Oid::new_unwrap("1.3.6.1.5.5.7.11.1"),
+            "id-qcs-pkixQCSyntax-v1",
+        ),
+        (
+            Oid::new_unwrap("1.3.6.1.5.5.7.11.2"),
+            "id-qcs-pkixQCSyntax-v2",
+        ),
         (Oid::new_unwrap("0.4.0.1862.1.1"), "QcCompliance"),
         (Oid::new_unwrap("0.4.0.1862.1.2"), "QcLimitValue"),
         (Oid::new_unwrap("0.4.0.1862.1.3"), "QcRetentionPeriod"),
@@ -237,8 +244,14 @@ mod qc {
         (Oid::new_unwrap("0.4.0.1862.1.7"), "QcCClegislation"),
         (Oid::new_unwrap("0.4.0.194121.1.1"), "semanticsId-Natural"),
         (Oid::new_unwrap("0.4.0.194121.1.2"), "semanticsId-Legal"),
-        (Oid::new_unwrap("0.4.0.194121.1.3"), "semanticsId-eIDASNatural"),
-        (Oid::new_unwrap("0.4.0.194121.1.4"), "semanticsId-eIDASLegal"),
+        (
+            Oid::new_unwrap("0.4.0.194121.1.3"),
+            "semanticsId-eIDASNatural",
+        ),
+        (
+            Oid::new_unwrap("0.4.0.194121.1.4"),
+            "semanticsId-eIDASLegal",
+        ),
     ];
     pub(super) const TYPES: &[(Oid, &str)] = &[
         (Oid::new_unwrap("0.4.0.1862.1.6.1"), "esign"),
@@ -388,16 +401,20 @@ impl CertificateSummary {
         for ext in tbs.extensions.iter().flatten() {
             let id = ext.extn_id;
             if s.extensions.iter().any(|e| e.id == oid_name(&id)) {
-                s.warnings
-                    .push(alloc::format!("duplicate extension {} (RFC 5280 §4.2)", oid_name(&id)));
+                s.warnings.push(alloc::format!(
+                    "duplicate extension {} (RFC 5280 §4.2)",
+                    oid_name(&id)
+                ));
             }
             s.extensions.push(ExtensionSummary {
                 id: oid_name(&id),
                 critical: ext.critical,
             });
             if let Err(e) = s.describe_extension(&id, ext.extn_value.as_bytes()) {
-                s.warnings
-                    .push(alloc::format!("extension {} does not decode: {e}", oid_name(&id)));
+                s.warnings.push(alloc::format!(
+                    "extension {} does not decode: {e}",
+                    oid_name(&id)
+                ));
             }
         }
         Ok(s)
@@ -406,7 +423,11 @@ impl CertificateSummary {
     fn describe_extension(&mut self, id: &ObjectIdentifier, v: &[u8]) -> Result<(), der::Error> {
         if *id == KeyUsage::OID {
             let ku = KeyUsage::from_der(v)?;
-            self.key_usage = ku.0.into_iter().map(key_usage_name).map(String::from).collect();
+            self.key_usage =
+                ku.0.into_iter()
+                    .map(key_usage_name)
+                    .map(String::from)
+                    .collect();
         } else if *id == ExtendedKeyUsage::OID {
             let eku = ExtendedKeyUsage::from_der(v)?;
             self.extended_key_usage = eku
@@ -422,11 +443,10 @@ impl CertificateSummary {
             });
         } else if *id == CertificatePolicies::OID {
             let cp = CertificatePolicies::from_der(v)?;
-            self.certificate_policies = cp
-                .0
-                .iter()
-                .map(|p| oid_name(&p.policy_identifier))
-                .collect();
+            self.certificate_policies =
+                cp.0.iter()
+                    .map(|p| oid_name(&p.policy_identifier))
+                    .collect();
         } else if *id == SubjectAltName::OID {
             let san = SubjectAltName::from_der(v)?;
             self.subject_alt_names = san.0.iter().map(general_name).collect();
@@ -450,9 +470,7 @@ impl CertificateSummary {
                     Some(DistributionPointName::FullName(names)) => {
                         for n in names {
                             self.crl_distribution_points.push(match n {
-                                GeneralName::UniformResourceIdentifier(u) => {
-                                    u.as_str().to_string()
-                                }
+                                GeneralName::UniformResourceIdentifier(u) => u.as_str().to_string(),
                                 other => general_name(other),
                             });
                         }
@@ -525,6 +543,86 @@ fn key_usage_name(k: x509_cert::ext::pkix::KeyUsages) -> &'static str {
     }
 }
 
+impl fmt::Display for CertificateSummary {
+    /// The text `imza cert show` prints: one `Label: value` line per field.
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self;
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                "-".to_string()
+            } else {
+                v.join(", ")
+            }
+        };
+        writeln!(out, "Subject:            {}", s.subject)?;
+        writeln!(out, "Issuer:             {}", s.issuer)?;
+        writeln!(out, "Serial:             {}", s.serial)?;
+        writeln!(out, "Version:            {}", s.version)?;
+        writeln!(out, "Valid from:         {}", s.not_before)?;
+        writeln!(out, "Valid until:        {}", s.not_after)?;
+        let pk = &s.public_key;
+        let mut key = pk.algorithm.clone();
+        if let Some(c) = &pk.curve {
+            key.push(' ');
+            key.push_str(c);
+        }
+        if let Some(b) = pk.bits {
+            key.push_str(&alloc::format!(" ({b} bits)"));
+        }
+        writeln!(out, "Public key:         {key}")?;
+        writeln!(out, "Signature:          {}", s.signature_algorithm)?;
+        writeln!(out, "SHA-256:            {}", s.sha256_fingerprint)?;
+        if let Some(bc) = &s.basic_constraints {
+            let pl = bc
+                .path_len
+                .map(|p| alloc::format!(", pathLen {p}"))
+                .unwrap_or_default();
+            writeln!(out, "Basic constraints:  CA {}{pl}", bc.ca)?;
+        }
+        writeln!(out, "Key usage:          {}", list(&s.key_usage))?;
+        writeln!(out, "Extended key usage: {}", list(&s.extended_key_usage))?;
+        writeln!(out, "Policies:           {}", list(&s.certificate_policies))?;
+        writeln!(out, "Alt names:          {}", list(&s.subject_alt_names))?;
+        writeln!(out, "OCSP:               {}", list(&s.ocsp_urls))?;
+        writeln!(out, "CA issuers:         {}", list(&s.ca_issuer_urls))?;
+        writeln!(
+            out,
+            "CRL:                {}",
+            list(&s.crl_distribution_points)
+        )?;
+        let qcs: Vec<String> = s
+            .qc_statements
+            .iter()
+            .map(|q| {
+                let name = q.name.clone().unwrap_or_else(|| q.id.clone());
+                if q.details.is_empty() {
+                    name
+                } else {
+                    alloc::format!("{name} ({})", q.details.join(", "))
+                }
+            })
+            .collect();
+        writeln!(out, "QC statements:      {}", list(&qcs))?;
+        if let Some(k) = &s.subject_key_id {
+            writeln!(out, "Subject key id:     {k}")?;
+        }
+        if let Some(k) = &s.authority_key_id {
+            writeln!(out, "Authority key id:   {k}")?;
+        }
+        let crit: Vec<String> = s
+            .extensions
+            .iter()
+            .filter(|e| e.critical)
+            .map(|e| e.id.clone())
+            .collect();
+        writeln!(out, "Critical ext.:      {}", list(&crit))?;
+        for w in &s.warnings {
+            writeln!(out, "Warning:            {w}")?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -551,9 +649,6 @@ mod tests {
     fn oversized_der_is_limited() {
         let mut big = alloc::vec![0x30, 0x83, 0x01, 0x00, 0x00];
         big.resize(MAX_CERT_LEN + 10, 0);
-        assert!(matches!(
-            parse_any(&big),
-            Err(Error::LimitExceeded { .. })
-        ));
+        assert!(matches!(parse_any(&big), Err(Error::LimitExceeded { .. })));
     }
 }

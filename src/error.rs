@@ -110,7 +110,7 @@ impl fmt::Display for Error {
                 write!(f, "the {backend} backend does not support {what}")
             }
             Self::KeyMismatch { algorithm, key } => {
-                write!(f, "a {key} key cannot be used with {algorithm}")
+                write!(f, "the {key} key cannot be used with {algorithm}")
             }
             Self::KeyRejected { reason } => write!(f, "key rejected: {reason}"),
             Self::PolicyViolation { reason } => write!(f, "refused by policy: {reason}"),

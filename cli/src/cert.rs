@@ -59,7 +59,7 @@ fn show(args: &ShowArgs) -> Result<u8, Failure> {
             if i > 0 {
                 writeln!(out)?;
             }
-            write_text(&mut out, s)
+            write!(out, "{s}")
         })
     };
     // A closed pipe (`imza cert show x | head`) is not an error worth a message.
@@ -70,73 +70,4 @@ fn show(args: &ShowArgs) -> Result<u8, Failure> {
         }),
         _ => Ok(exit::OK),
     }
-}
-
-fn write_text(out: &mut impl Write, s: &CertificateSummary) -> std::io::Result<()> {
-    let list = |v: &[String]| {
-        if v.is_empty() {
-            "-".to_string()
-        } else {
-            v.join(", ")
-        }
-    };
-    writeln!(out, "Subject:            {}", s.subject)?;
-    writeln!(out, "Issuer:             {}", s.issuer)?;
-    writeln!(out, "Serial:             {}", s.serial)?;
-    writeln!(out, "Version:            {}", s.version)?;
-    writeln!(out, "Valid from:         {}", s.not_before)?;
-    writeln!(out, "Valid until:        {}", s.not_after)?;
-    let pk = &s.public_key;
-    let mut key = pk.algorithm.clone();
-    if let Some(c) = &pk.curve {
-        key.push(' ');
-        key.push_str(c);
-    }
-    if let Some(b) = pk.bits {
-        key.push_str(&format!(" ({b} bits)"));
-    }
-    writeln!(out, "Public key:         {key}")?;
-    writeln!(out, "Signature:          {}", s.signature_algorithm)?;
-    writeln!(out, "SHA-256:            {}", s.sha256_fingerprint)?;
-    if let Some(bc) = &s.basic_constraints {
-        let pl = bc.path_len.map(|p| format!(", pathLen {p}")).unwrap_or_default();
-        writeln!(out, "Basic constraints:  CA {}{pl}", bc.ca)?;
-    }
-    writeln!(out, "Key usage:          {}", list(&s.key_usage))?;
-    writeln!(out, "Extended key usage: {}", list(&s.extended_key_usage))?;
-    writeln!(out, "Policies:           {}", list(&s.certificate_policies))?;
-    writeln!(out, "Alt names:          {}", list(&s.subject_alt_names))?;
-    writeln!(out, "OCSP:               {}", list(&s.ocsp_urls))?;
-    writeln!(out, "CA issuers:         {}", list(&s.ca_issuer_urls))?;
-    writeln!(out, "CRL:                {}", list(&s.crl_distribution_points))?;
-    let qcs: Vec<String> = s
-        .qc_statements
-        .iter()
-        .map(|q| {
-            let name = q.name.clone().unwrap_or_else(|| q.id.clone());
-            if q.details.is_empty() {
-                name
-            } else {
-                format!("{name} ({})", q.details.join(", "))
-            }
-        })
-        .collect();
-    writeln!(out, "QC statements:      {}", list(&qcs))?;
-    if let Some(k) = &s.subject_key_id {
-        writeln!(out, "Subject key id:     {k}")?;
-    }
-    if let Some(k) = &s.authority_key_id {
-        writeln!(out, "Authority key id:   {k}")?;
-    }
-    let crit: Vec<String> = s
-        .extensions
-        .iter()
-        .filter(|e| e.critical)
-        .map(|e| e.id.clone())
-        .collect();
-    writeln!(out, "Critical ext.:      {}", list(&crit))?;
-    for w in &s.warnings {
-        writeln!(out, "Warning:            {w}")?;
-    }
-    Ok(())
 }

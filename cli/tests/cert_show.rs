@@ -1,7 +1,12 @@
 //! `imza cert show` end to end: the real binary on the generated fixtures, checked against
 //! what OpenSSL says about the same files, plus the exit-code contract.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -38,7 +43,14 @@ const KEYS: &[(&str, &str, Option<&str>, usize)] = &[
 /// Serial and SHA-256 fingerprint as OpenSSL reports them, lowercase without colons.
 fn openssl_facts(pem: &Path) -> Option<(String, String)> {
     let out = Command::new("openssl")
-        .args(["x509", "-noout", "-serial", "-fingerprint", "-sha256", "-in"])
+        .args([
+            "x509",
+            "-noout",
+            "-serial",
+            "-fingerprint",
+            "-sha256",
+            "-in",
+        ])
         .arg(pem)
         .output()
         .ok()?;
@@ -64,13 +76,21 @@ fn every_key_type_in_pem_and_der_text_and_json() {
             let p = path.to_str().unwrap();
 
             let text = imza(&["cert", "show", p]);
-            assert_eq!(text.status.code(), Some(0), "{p}: {:?}", stderr_lines(&text));
+            assert_eq!(
+                text.status.code(),
+                Some(0),
+                "{p}: {:?}",
+                stderr_lines(&text)
+            );
             let out = String::from_utf8(text.stdout).unwrap();
             let key_line = match curve {
                 Some(c) => format!("Public key:         {alg} {c} ({bits} bits)"),
                 None => format!("Public key:         {alg} ({bits} bits)"),
             };
-            assert!(out.contains(&key_line), "{p}: missing {key_line:?} in\n{out}");
+            assert!(
+                out.contains(&key_line),
+                "{p}: missing {key_line:?} in\n{out}"
+            );
             assert!(out.contains("Key usage:          digitalSignature, nonRepudiation"));
             assert!(out.contains("OCSP:               http://127.0.0.1:8888/ocsp"));
             assert!(out.contains("QcType (esign)"), "{out}");
@@ -91,14 +111,14 @@ fn every_key_type_in_pem_and_der_text_and_json() {
                 c["extended_key_usage"],
                 serde_json::json!(["clientAuth", "emailProtection"])
             );
-            assert_eq!(
-                c["certificate_policies"][0],
-                "1.3.6.1.4.1.51361.1.1.1"
-            );
+            assert_eq!(c["certificate_policies"][0], "1.3.6.1.4.1.51361.1.1.1");
             assert_eq!(c["subject_alt_names"][0], "email:citizen@imza.test");
             assert_eq!(c["subject_alt_names"][3], "ip:127.0.0.1");
             assert_eq!(c["ca_issuer_urls"][0], "http://pki.imza.test/root.crt");
-            assert_eq!(c["crl_distribution_points"][0], "http://pki.imza.test/root.crl");
+            assert_eq!(
+                c["crl_distribution_points"][0],
+                "http://pki.imza.test/root.crl"
+            );
             let qc_names: Vec<&str> = c["qc_statements"]
                 .as_array()
                 .unwrap()
@@ -107,12 +127,21 @@ fn every_key_type_in_pem_and_der_text_and_json() {
                 .collect();
             assert_eq!(
                 qc_names,
-                ["QcCompliance", "QcSSCD", "QcType", "QcRetentionPeriod", "QcPDS"]
+                [
+                    "QcCompliance",
+                    "QcSSCD",
+                    "QcType",
+                    "QcRetentionPeriod",
+                    "QcPDS"
+                ]
             );
             assert!(c["warnings"].as_array().unwrap().is_empty());
             // The same facts as OpenSSL, when OpenSSL is installed.
             if let Some((serial, fp)) = &facts {
-                assert_eq!(c["serial"].as_str().unwrap().trim_start_matches('0'), serial);
+                assert_eq!(
+                    c["serial"].as_str().unwrap().trim_start_matches('0'),
+                    serial
+                );
                 assert_eq!(c["sha256_fingerprint"].as_str().unwrap(), fp);
             }
         }

@@ -319,6 +319,11 @@ impl SignatureAlgorithm {
         TABLE.iter().find(|r| r.alg == self).and_then(|r| r.jose)
     }
 
+    /// Every JOSE `alg` name imza verifies and signs with, in table order.
+    pub fn jose_names() -> impl Iterator<Item = &'static str> {
+        TABLE.iter().filter_map(|r| r.jose)
+    }
+
     /// The curve a JOSE ECDSA name requires (`ES256` → P-256); `None` for other algorithms.
     pub fn jose_curve(self) -> Option<Curve> {
         TABLE

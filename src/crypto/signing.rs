@@ -136,7 +136,11 @@ impl SigningKey {
                 ring: ring::signature::RsaKeyPair::from_pkcs8(&der).ok(),
                 rustcrypto: sk,
             };
-            (Secret::Rsa(alloc::boxed::Box::new(secret)), KeyKind::Rsa { bits }, spki)
+            (
+                Secret::Rsa(alloc::boxed::Box::new(secret)),
+                KeyKind::Rsa { bits },
+                spki,
+            )
         } else {
             return Err(Error::UnsupportedAlgorithm {
                 what: alloc::format!("private key algorithm {}", super::alg::oid_name(&oid)),
