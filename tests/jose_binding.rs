@@ -1,5 +1,10 @@
 //! `verify_jose`: the JOSE name binds algorithm, encoding and curve (RFC 7518 §3.4).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use imza::crypto::{verify_jose, EcdsaEncoding, Signer, SigningKey};
 use imza::Error;
