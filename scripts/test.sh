@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The whole test suite: what CI runs (through .ci/run) and what a developer runs before
+# pushing. Each step prints a header; the first failure stops the run.
+#
+# Needs: the Rust toolchain with the wasm32-unknown-unknown target, wasm-bindgen-cli at the
+# version pinned in bindings/wasm/Cargo.toml, node, gcc, valgrind, openssl; optional:
+# chromium (browser test), nightly + cargo-fuzz (fuzz smoke run). `.ci/run` installs them.
+#
+# Usage: bash scripts/test.sh            (everything)
+#        IMZA_FUZZ_SECONDS=60 bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n=== %s\n' "$*"; }
+started=$SECONDS
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy (workspace, all targets, with the http feature)"
+cargo clippy --workspace --all-targets --features imza/http -- -D warnings
+step "clippy (wasm32 bindings)"
+cargo clippy -p imza-wasm --target wasm32-unknown-unknown -- -D warnings
+
+step "docs"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --features imza/http --quiet
+
+step "tests (workspace; includes the C header drift check)"
+cargo test --workspace --features imza/http -- --skip wycheproof_signature_vectors_on_every_backend
+
+step "Wycheproof on every backend (per-file counts)"
+cargo test -p imza --test wycheproof -- --nocapture
+
+step "core without ring (RustCrypto only, as on wasm32)"
+cargo test -p imza --no-default-features --features std,rand --lib --test jose_binding
+
+step "wasm32 core build without a C compiler"
+CC=/bin/false cargo build -p imza --target wasm32-unknown-unknown --no-default-features
+CC=/bin/false cargo build -p imza --target wasm32-unknown-unknown --no-default-features --features rand
+
+step "WASM bindings in Node"
+bash bindings/wasm/tests/run.sh
+if command -v chromium >/dev/null 2>&1; then
+  step "WASM bindings in headless Chromium"
+  bash bindings/wasm/tests/browser.sh
+else
+  echo "SKIPPED: chromium is not installed; the browser test did not run" >&2
+fi
+
+step "C ABI: gcc + AddressSanitizer/UBSan, and valgrind"
+bash ffi/tests/run-c-tests.sh
+
+if cargo +nightly fuzz --version >/dev/null 2>&1; then
+  step "fuzz smoke run (${IMZA_FUZZ_SECONDS:-15}s per target)"
+  bash fuzz/run.sh "${IMZA_FUZZ_SECONDS:-15}"
+else
+  echo "SKIPPED: nightly cargo-fuzz is not installed; the fuzz smoke run did not run" >&2
+fi
+
+step "all checks passed in $((SECONDS - started))s"
