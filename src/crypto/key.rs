@@ -39,6 +39,17 @@ impl KeyKind {
         }
     }
 
+    /// Whether a key of this kind can make or check signatures with `alg`.
+    pub fn fits(self, alg: super::SignatureAlgorithm) -> bool {
+        use super::SignatureAlgorithm as A;
+        matches!(
+            (alg, self),
+            (A::Ecdsa { .. }, Self::Ec(_))
+                | (A::RsaPkcs1(_) | A::RsaPss { .. }, Self::Rsa { .. })
+                | (A::Ed25519, Self::Ed25519)
+        )
+    }
+
     /// Key size in bits as reports give it (the curve order for EC, 256 for Ed25519).
     pub fn bits(self) -> usize {
         match self {

@@ -213,13 +213,7 @@ fn verify_on(
 
 /// Key/algorithm compatibility, decided once for both backends.
 fn check_key_fits(alg: SignatureAlgorithm, key: &PublicKey<'_>) -> Result<(), Error> {
-    let fits = matches!(
-        (alg, key.kind()),
-        (SignatureAlgorithm::Ecdsa { .. }, KeyKind::Ec(_))
-            | (SignatureAlgorithm::RsaPkcs1(_), KeyKind::Rsa { .. })
-            | (SignatureAlgorithm::RsaPss { .. }, KeyKind::Rsa { .. })
-            | (SignatureAlgorithm::Ed25519, KeyKind::Ed25519)
-    );
+    let fits = key.kind().fits(alg);
     if fits {
         Ok(())
     } else {

@@ -184,14 +184,7 @@ impl SigningKey {
 
     /// Binds the key to another algorithm, if the key can sign with it.
     pub fn with_algorithm(mut self, alg: SignatureAlgorithm) -> Result<Self, Error> {
-        let fits = matches!(
-            (alg, self.kind),
-            (SignatureAlgorithm::Ecdsa { .. }, KeyKind::Ec(_))
-                | (SignatureAlgorithm::RsaPkcs1(_), KeyKind::Rsa { .. })
-                | (SignatureAlgorithm::RsaPss { .. }, KeyKind::Rsa { .. })
-                | (SignatureAlgorithm::Ed25519, KeyKind::Ed25519)
-        );
-        if !fits {
+        if !self.kind.fits(alg) {
             return Err(Error::KeyMismatch {
                 algorithm: alg,
                 key: self.kind.describe(),
