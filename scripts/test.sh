@@ -46,6 +46,19 @@ else
   echo "SKIPPED: chromium is not installed; the browser test did not run" >&2
 fi
 
+step "C header drift check rejects a hand edit"
+cp ffi/include/imza.h target/imza.h.orig
+trap 'cp target/imza.h.orig ffi/include/imza.h' EXIT
+printf '/* edited by hand */\n' >> ffi/include/imza.h
+if cargo test -q -p imza-ffi --test header >/dev/null 2>&1; then
+  echo "FAIL: the header test passed with a hand-edited ffi/include/imza.h" >&2
+  exit 1
+fi
+cp target/imza.h.orig ffi/include/imza.h
+trap - EXIT
+cargo test -q -p imza-ffi --test header >/dev/null
+echo "ok: a hand edit fails the drift check; the committed header passes"
+
 step "C ABI: gcc + AddressSanitizer/UBSan, and valgrind"
 bash ffi/tests/run-c-tests.sh
 
