@@ -8,6 +8,8 @@
 //! - [`crypto`]: verification over ring or RustCrypto, streaming digests, software signing
 //!   keys and the [`crypto::Signer`] trait that cards and mobile ID will implement;
 //! - [`cert`]: X.509 certificate parsing and the summary `imza cert show` prints;
+//! - [`path`]: certificate path building and validation at a given time, for a purpose,
+//!   against a [`trust::TrustStore`];
 //! - [`transport`]: the HTTP transport trait (and, with the `http` feature, a blocking client).
 //!
 //! The core never opens a socket, reads a clock or touches a file on its own: time, trust
@@ -24,7 +26,10 @@ extern crate std;
 pub mod cert;
 pub mod crypto;
 pub mod error;
+pub mod path;
+pub mod time;
 pub mod transport;
+pub mod trust;
 
 pub use error::Error;
 

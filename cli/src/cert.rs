@@ -1,6 +1,5 @@
 //! `imza cert ...`: certificates.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
@@ -13,6 +12,34 @@ use crate::exit::{self, Failure};
 pub(crate) enum CertCommand {
     /// Describe a PEM or DER certificate (or each certificate of a PEM bundle).
     Show(ShowArgs),
+    /// Validate a certificate: build a path to a trust anchor and check it (RFC 5280 §6)
+    /// at a time, for a purpose. Exit 0 valid, 1 invalid, 2 indeterminate.
+    Verify(VerifyArgs),
+}
+
+/// `imza cert verify`.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The certificate to validate (PEM or DER; the first certificate of a bundle).
+    pub(crate) leaf: PathBuf,
+    /// Untrusted intermediate certificates (PEM bundles or DER), repeatable.
+    #[arg(long = "intermediate", value_name = "FILE")]
+    pub(crate) intermediates: Vec<PathBuf>,
+    /// Trust anchors: a PEM/DER file or a folder of them, repeatable.
+    #[arg(long = "trust", value_name = "FILE|DIR", required = true)]
+    pub(crate) trust: Vec<PathBuf>,
+    /// Validation time, RFC 3339 (default: now).
+    #[arg(long, value_name = "RFC3339")]
+    pub(crate) at: Option<String>,
+    /// Purpose: signing, auth, tsa, ocsp, server or any.
+    #[arg(long, default_value = "any", value_parser = ["signing", "auth", "tsa", "ocsp", "server", "any"])]
+    pub(crate) purpose: String,
+    /// Require one of these certificate policy OIDs (repeatable).
+    #[arg(long = "policy", value_name = "OID")]
+    pub(crate) policies: Vec<String>,
+    /// Print the result as JSON on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// `imza cert show`.
@@ -34,6 +61,7 @@ struct ShowJson<'a> {
 pub(crate) fn run(cmd: CertCommand) -> Result<u8, Failure> {
     match cmd {
         CertCommand::Show(args) => show(&args),
+        CertCommand::Verify(args) => crate::verify_cert::run(&args),
     }
 }
 
@@ -45,29 +73,24 @@ fn show(args: &ShowArgs) -> Result<u8, Failure> {
         .map(CertificateSummary::new)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::content(&args.file, &e))?;
-    let mut out = std::io::stdout().lock();
-    let written = if args.json {
+    let text = if args.json {
         let doc = ShowJson {
             file: args.file.display().to_string(),
             certificates: &summaries,
         };
-        serde_json::to_writer_pretty(&mut out, &doc)
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out))
-    } else {
-        summaries.iter().enumerate().try_for_each(|(i, s)| {
-            if i > 0 {
-                writeln!(out)?;
-            }
-            write!(out, "{s}")
-        })
-    };
-    // A closed pipe (`imza cert show x | head`) is not an error worth a message.
-    match written {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure {
+        let mut json = serde_json::to_string_pretty(&doc).map_err(|e| Failure {
             code: exit::SOFTWARE,
-            message: format!("cannot write output: {e}"),
-        }),
-        _ => Ok(exit::OK),
-    }
+            message: e.to_string(),
+        })?;
+        json.push('\n');
+        json
+    } else {
+        summaries
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    exit::print_stdout(&text)?;
+    Ok(exit::OK)
 }

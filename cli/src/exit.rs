@@ -9,10 +9,8 @@ use std::process::ExitCode;
 /// Valid / TOTAL_PASSED / success.
 pub(crate) const OK: u8 = 0;
 /// Invalid / TOTAL_FAILED.
-#[allow(dead_code)] // used by the verification commands
 pub(crate) const INVALID: u8 = 1;
 /// INDETERMINATE.
-#[allow(dead_code)]
 pub(crate) const INDETERMINATE: u8 = 2;
 /// Usage error (EX_USAGE).
 pub(crate) const USAGE: u8 = 64;
@@ -54,7 +52,6 @@ impl Failure {
     }
 
     /// A bad combination of arguments that clap cannot express.
-    #[allow(dead_code)]
     pub(crate) fn usage(message: impl Into<String>) -> Self {
         Self {
             code: USAGE,
@@ -112,4 +109,18 @@ pub(crate) fn read_small(path: &PathBuf) -> Result<Vec<u8>, Failure> {
         });
     }
     Ok(buf)
+}
+
+/// Writes command output to stdout. A closed pipe (`imza ... | head -1`) ends output
+/// quietly; any other write failure is an error.
+pub(crate) fn print_stdout(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure {
+            code: SOFTWARE,
+            message: format!("cannot write output: {e}"),
+        }),
+        _ => Ok(()),
+    }
 }

@@ -8,6 +8,7 @@
 
 mod cert;
 mod exit;
+mod verify_cert;
 
 use std::process::ExitCode;
 

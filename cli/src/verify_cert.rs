@@ -1,0 +1,255 @@
+//! `imza cert verify`: path validation from the command line.
+
+use std::path::{Path, PathBuf};
+
+use imza::cert::{self, CertificateSummary};
+use imza::path::{self, Indication, Options, PathError, Purpose, ValidPath};
+use imza::time::UnixTime;
+use imza::trust::TrustStore;
+use serde::Serialize;
+
+use crate::cert::VerifyArgs;
+use crate::exit::{self, Failure};
+
+/// Most files read from one trust folder.
+const MAX_TRUST_FILES: usize = 10_000;
+
+#[derive(Serialize)]
+struct Report {
+    file: String,
+    at: UnixTime,
+    purpose: Purpose,
+    indication: Indication,
+    sub_indication: Option<path::SubIndication>,
+    reason: Option<String>,
+    /// The validated path, leaf first, anchor last.
+    path: Vec<PathEntry>,
+    /// The checks a valid path passed.
+    checks: Vec<&'static str>,
+    leaf_policies: Vec<String>,
+    /// Revocation is not checked yet by this command.
+    revocation: &'static str,
+}
+
+#[derive(Serialize)]
+struct PathEntry {
+    subject: String,
+    issuer: String,
+    serial: String,
+    not_before: String,
+    not_after: String,
+    sha256_fingerprint: String,
+    trust_anchor: bool,
+}
+
+const CHECKS: &[&str] = &[
+    "signatures",
+    "validity_periods",
+    "basic_constraints",
+    "path_length",
+    "key_usage",
+    "extended_key_usage",
+    "name_constraints",
+    "critical_extensions",
+    "certificate_policies",
+    "trust_anchor_constraints",
+];
+
+pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
+    let time = match &args.at {
+        Some(s) => UnixTime::parse_rfc3339(s).map_err(|e| Failure::usage(format!("--at: {e}")))?,
+        None => now(),
+    };
+    let purpose = Purpose::from_cli(&args.purpose)
+        .ok_or_else(|| Failure::usage(format!("--purpose {}: unknown", args.purpose)))?;
+    let mut opts = Options::new(time, purpose);
+    for p in &args.policies {
+        let oid = p
+            .parse()
+            .map_err(|_| Failure::usage(format!("--policy {p}: not an OID")))?;
+        opts.required_policies.push(oid);
+    }
+
+    let leaf_bytes = exit::read_small(&args.leaf)?;
+    let leaf = first_der(&args.leaf, &leaf_bytes)?;
+    let mut pool = Vec::new();
+    for f in &args.intermediates {
+        let bytes = exit::read_small(f)?;
+        for c in cert::parse_any(&bytes).map_err(|e| Failure::content(f, &e))? {
+            pool.push(der::Encode::to_der(&c).map_err(|e| Failure::content(f, &malformed(e)))?);
+        }
+    }
+    let store = load_trust(&args.trust, args.json)?;
+
+    let pool_refs: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
+    let result = path::validate(&leaf, &pool_refs, &store, &opts);
+    if let Err(PathError::Malformed(e)) = &result {
+        return Err(Failure::content(&args.leaf, e));
+    }
+    let report = report(&args.leaf, time, purpose, &result);
+    let text = if args.json {
+        let mut json = serde_json::to_string_pretty(&report).map_err(|e| Failure {
+            code: exit::SOFTWARE,
+            message: e.to_string(),
+        })?;
+        json.push('\n');
+        json
+    } else {
+        text(&report)
+    };
+    exit::print_stdout(&text)?;
+    Ok(match report.indication {
+        Indication::TOTAL_PASSED => exit::OK,
+        Indication::TOTAL_FAILED => exit::INVALID,
+        Indication::INDETERMINATE => exit::INDETERMINATE,
+    })
+}
+
+fn malformed(e: der::Error) -> imza::Error {
+    imza::Error::Malformed {
+        what: "certificate",
+        detail: e.to_string(),
+    }
+}
+
+fn first_der(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, Failure> {
+    let certs = cert::parse_any(bytes).map_err(|e| Failure::content(path, &e))?;
+    let first = certs.first().ok_or_else(|| Failure {
+        code: exit::DATA,
+        message: format!("{}: no certificate", path.display()),
+    })?;
+    der::Encode::to_der(first).map_err(|e| Failure::content(path, &malformed(e)))
+}
+
+/// Loads anchors from files and folders. In a folder, files that are not certificates are
+/// skipped (a README beside the roots is common) and named on stderr in text mode.
+fn load_trust(paths: &[PathBuf], quiet: bool) -> Result<TrustStore, Failure> {
+    let mut store = TrustStore::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| Failure::io(p, &e))?;
+        if meta.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| Failure::io(p, &e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file())
+                .take(MAX_TRUST_FILES + 1)
+                .collect();
+            if entries.len() > MAX_TRUST_FILES {
+                return Err(Failure {
+                    code: exit::DATA,
+                    message: format!("{}: more than {MAX_TRUST_FILES} files", p.display()),
+                });
+            }
+            entries.sort();
+            for f in entries {
+                let bytes = exit::read_small(&f)?;
+                if let Err(e) = store.add_pem_or_der(&bytes) {
+                    if !quiet {
+                        eprintln!("imza: {}: skipped: {e}", f.display());
+                    }
+                }
+            }
+        } else {
+            let bytes = exit::read_small(p)?;
+            store
+                .add_pem_or_der(&bytes)
+                .map_err(|e| Failure::content(p, &e))?;
+        }
+    }
+    if store.is_empty() {
+        return Err(Failure {
+            code: exit::DATA,
+            message: "--trust: no trust anchor certificate found".into(),
+        });
+    }
+    Ok(store)
+}
+
+fn report(
+    file: &Path,
+    at: UnixTime,
+    purpose: Purpose,
+    result: &Result<ValidPath, PathError>,
+) -> Report {
+    let base = Report {
+        file: file.display().to_string(),
+        at,
+        purpose,
+        indication: Indication::TOTAL_PASSED,
+        sub_indication: None,
+        reason: None,
+        path: Vec::new(),
+        checks: Vec::new(),
+        leaf_policies: Vec::new(),
+        revocation: "not_checked",
+    };
+    match result {
+        Ok(valid) => {
+            let anchor_der = &valid.anchor.cert.der;
+            Report {
+                path: valid
+                    .chain()
+                    .filter_map(|c| {
+                        let s = CertificateSummary::new(&c.cert).ok()?;
+                        Some(PathEntry {
+                            subject: s.subject,
+                            issuer: s.issuer,
+                            serial: s.serial,
+                            not_before: s.not_before,
+                            not_after: s.not_after,
+                            sha256_fingerprint: s.sha256_fingerprint,
+                            trust_anchor: &c.der == anchor_der,
+                        })
+                    })
+                    .collect(),
+                checks: CHECKS.to_vec(),
+                leaf_policies: valid
+                    .leaf_policies
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+                ..base
+            }
+        }
+        Err(e) => Report {
+            indication: e.indication(),
+            sub_indication: Some(e.sub_indication()),
+            reason: Some(e.to_string()),
+            ..base
+        },
+    }
+}
+
+fn text(r: &Report) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    match &r.reason {
+        None => {
+            let _ = writeln!(out, "{}: VALID for {:?} at {}", r.file, r.purpose, r.at);
+            for (i, c) in r.path.iter().enumerate() {
+                let tag = if c.trust_anchor {
+                    " (trust anchor)"
+                } else {
+                    ""
+                };
+                let _ = writeln!(out, "  {i}: {}{tag}", c.subject);
+            }
+            let _ = writeln!(out, "  revocation: not checked");
+        }
+        Some(reason) => {
+            let sub = r
+                .sub_indication
+                .map(|s| format!("{s:?}"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "{}: {:?}/{sub}: {reason}", r.file, r.indication);
+        }
+    }
+    out
+}
+
+fn now() -> UnixTime {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    UnixTime::from_secs(secs)
+}

@@ -1,0 +1,759 @@
+//! Certificate path building and validation (RFC 5280 §6) at a caller-given time.
+//!
+//! [`validate`] searches every candidate path from the leaf through the untrusted
+//! intermediates to an anchor of the [`TrustStore`] (several intermediates with one name,
+//! cross certificates, key rollover), depth-first, with a [`Budget`] on signature checks,
+//! candidate paths and depth. Each complete candidate is checked; the first that passes is
+//! returned. When all fail, the most specific failure is reported ([`PathError::rank`]).
+//!
+//! Deliberate simplifications, each stated where it applies: names are compared as DER
+//! bytes (no RFC 4518 string preparation), and certificate policies are checked as "every
+//! certificate asserts a required policy or anyPolicy", not with the full RFC 5280 policy
+//! tree (policy mappings and policyConstraints are not processed).
+
+mod names;
+mod parsed;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use const_oid::db::{rfc5280 as o5280, rfc5912};
+use const_oid::ObjectIdentifier;
+use x509_cert::ext::pkix::KeyUsages;
+
+pub use parsed::ParsedCert;
+
+use crate::crypto::{self, Message};
+use crate::error::Error;
+use crate::time::UnixTime;
+use crate::trust::{TrustAnchor, TrustStore};
+
+/// What the certificate is being validated for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Purpose {
+    /// Document signing (CAdES, XAdES, PAdES): keyUsage nonRepudiation or digitalSignature;
+    /// an EKU, when present, must allow document signing.
+    DocumentSigning,
+    /// Login (certificate login tokens, TLS client): keyUsage digitalSignature; an EKU, when
+    /// present, must include clientAuth.
+    Authentication,
+    /// RFC 3161 time-stamping: EKU present, critical, and timeStamping only (RFC 3161 §2.3).
+    Timestamping,
+    /// Delegated OCSP responder: EKU id-kp-OCSPSigning (RFC 6960 §4.2.2.2).
+    OcspSigning,
+    /// TLS server (for conformance suites such as x509-limbo): EKU, when present, must
+    /// include serverAuth.
+    ServerAuth,
+    /// No purpose check.
+    Any,
+}
+
+impl Purpose {
+    /// Parses the CLI spelling: `signing`, `auth`, `tsa`, `ocsp`, `server`, `any`.
+    pub fn from_cli(s: &str) -> Option<Self> {
+        Some(match s {
+            "signing" => Self::DocumentSigning,
+            "auth" => Self::Authentication,
+            "tsa" => Self::Timestamping,
+            "ocsp" => Self::OcspSigning,
+            "server" => Self::ServerAuth,
+            "any" => Self::Any,
+            _ => return None,
+        })
+    }
+}
+
+/// Limits on the work one validation may do; exhausting one is [`PathError::BudgetExceeded`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Budget {
+    /// Signature verifications while building.
+    pub signature_checks: usize,
+    /// Complete candidate paths evaluated.
+    pub candidate_paths: usize,
+    /// Intermediates in one path.
+    pub max_intermediates: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Self {
+            signature_checks: 100,
+            candidate_paths: 32,
+            max_intermediates: 8,
+        }
+    }
+}
+
+/// How to validate.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Options {
+    /// The validation time.
+    pub time: UnixTime,
+    /// The purpose.
+    pub purpose: Purpose,
+    /// When non-empty, every certificate must assert one of these policies (or anyPolicy).
+    pub required_policies: Vec<ObjectIdentifier>,
+    /// Acceptable algorithms and key sizes.
+    pub crypto_policy: crypto::Policy,
+    /// Work limits.
+    pub budget: Budget,
+}
+
+impl Options {
+    /// Validation at `time` for `purpose`, default policy and budget.
+    pub fn new(time: UnixTime, purpose: Purpose) -> Self {
+        Self {
+            time,
+            purpose,
+            required_policies: Vec::new(),
+            crypto_policy: crypto::Policy::STRICT,
+            budget: Budget::default(),
+        }
+    }
+}
+
+/// A validated path: the leaf first, then intermediates, then the anchor.
+#[derive(Clone, Debug)]
+pub struct ValidPath {
+    /// Leaf and intermediates, leaf first.
+    pub certs: Vec<ParsedCert>,
+    /// The anchor the path ends in.
+    pub anchor: TrustAnchor,
+    /// Policy OIDs the leaf asserts.
+    pub leaf_policies: Vec<ObjectIdentifier>,
+}
+
+impl ValidPath {
+    /// Every certificate, leaf first, anchor last (the anchor once, even when it is the leaf).
+    pub fn chain(&self) -> impl Iterator<Item = &ParsedCert> {
+        let anchor_is_leaf = self.certs.len() == 1
+            && self
+                .certs
+                .first()
+                .is_some_and(|c| c.der == self.anchor.cert.der);
+        self.certs
+            .iter()
+            .chain((!anchor_is_leaf).then_some(&self.anchor.cert))
+    }
+}
+
+/// Which constraint a path broke.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Constraint {
+    /// An issuing certificate is not a CA (basicConstraints cA false or absent).
+    NotACa,
+    /// An issuing certificate's keyUsage lacks keyCertSign.
+    NoKeyCertSign,
+    /// pathLenConstraint exceeded.
+    PathLength {
+        /// The constraint.
+        limit: u8,
+        /// Non-self-issued intermediates below it.
+        found: usize,
+    },
+    /// A name outside the permitted or inside the excluded subtrees.
+    NameConstraint {
+        /// The offending name.
+        name: String,
+    },
+    /// The leaf's keyUsage does not allow the purpose.
+    KeyUsage,
+    /// The leaf's extendedKeyUsage does not allow the purpose.
+    ExtendedKeyUsage,
+    /// A required certificate policy is not asserted.
+    Policy,
+    /// The anchor is not trusted for this purpose or at this time.
+    AnchorConstraints,
+}
+
+impl fmt::Display for Constraint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotACa => f.write_str("issuer is not a CA (basicConstraints)"),
+            Self::NoKeyCertSign => f.write_str("issuer's keyUsage lacks keyCertSign"),
+            Self::PathLength { limit, found } => write!(
+                f,
+                "pathLenConstraint {limit} exceeded by {found} intermediate(s)"
+            ),
+            Self::NameConstraint { name } => write!(f, "name {name} violates name constraints"),
+            Self::KeyUsage => f.write_str("keyUsage does not allow this purpose"),
+            Self::ExtendedKeyUsage => f.write_str("extendedKeyUsage does not allow this purpose"),
+            Self::Policy => f.write_str("no required certificate policy is asserted"),
+            Self::AnchorConstraints => {
+                f.write_str("the trust anchor is not trusted for this purpose at this time")
+            }
+        }
+    }
+}
+
+/// Why a certificate is not valid. Maps to ETSI EN 319 102-1 sub-indications through
+/// [`PathError::sub_indication`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PathError {
+    /// A certificate could not be parsed.
+    Malformed(Error),
+    /// No path from the leaf to any anchor (no issuer found, or no issuer's signature fits).
+    NoChainFound {
+        /// The subject whose issuer was not found.
+        subject: String,
+    },
+    /// A certificate had expired at the validation time.
+    Expired {
+        /// Its subject.
+        subject: String,
+        /// Its notAfter.
+        not_after: UnixTime,
+    },
+    /// A certificate was not yet valid at the validation time.
+    NotYetValid {
+        /// Its subject.
+        subject: String,
+        /// Its notBefore.
+        not_before: UnixTime,
+    },
+    /// A path constraint failed.
+    ChainConstraints {
+        /// The certificate at fault.
+        subject: String,
+        /// Which constraint.
+        constraint: Constraint,
+    },
+    /// A critical extension imza does not understand.
+    UnknownCriticalExtension {
+        /// The certificate carrying it.
+        subject: String,
+        /// The extension OID.
+        oid: ObjectIdentifier,
+    },
+    /// The algorithm or key size is refused by the crypto policy.
+    CryptoConstraints {
+        /// The certificate whose signature was refused.
+        subject: String,
+        /// Why.
+        reason: String,
+    },
+    /// A certificate was revoked at or before the validation time.
+    Revoked {
+        /// The revoked certificate.
+        subject: String,
+        /// When.
+        time: UnixTime,
+        /// The CRL reason code, when given (RFC 5280 §5.3.1).
+        reason: Option<u8>,
+    },
+    /// Revocation status could not be established (no fresh OCSP or CRL data).
+    RevocationUnknown {
+        /// The certificate whose status is unknown.
+        subject: String,
+        /// Why.
+        reason: String,
+    },
+    /// The work budget ran out.
+    BudgetExceeded {
+        /// Which limit.
+        what: &'static str,
+    },
+}
+
+/// ETSI EN 319 102-1 §5.2.6 / §5.2.7 sub-indications path validation can produce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[allow(non_camel_case_types, missing_docs)]
+#[non_exhaustive]
+pub enum SubIndication {
+    FORMAT_FAILURE,
+    NO_CERTIFICATE_CHAIN_FOUND,
+    CHAIN_CONSTRAINTS_FAILURE,
+    CERTIFICATE_CHAIN_GENERAL_FAILURE,
+    CRYPTO_CONSTRAINTS_FAILURE,
+    EXPIRED,
+    NOT_YET_VALID,
+    REVOKED,
+    REVOKED_NO_POE,
+    TRY_LATER,
+    OUT_OF_BOUNDS_NO_POE,
+}
+
+/// ETSI EN 319 102-1 main indication.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[allow(non_camel_case_types, missing_docs)]
+pub enum Indication {
+    TOTAL_PASSED,
+    TOTAL_FAILED,
+    INDETERMINATE,
+}
+
+impl PathError {
+    /// The ETSI EN 319 102-1 sub-indication (X.509 certificate validation, §5.2.6).
+    pub fn sub_indication(&self) -> SubIndication {
+        match self {
+            Self::Malformed(_) => SubIndication::FORMAT_FAILURE,
+            Self::NoChainFound { .. } => SubIndication::NO_CERTIFICATE_CHAIN_FOUND,
+            Self::Expired { .. } => SubIndication::OUT_OF_BOUNDS_NO_POE,
+            Self::NotYetValid { .. } => SubIndication::NOT_YET_VALID,
+            Self::ChainConstraints { .. } => SubIndication::CHAIN_CONSTRAINTS_FAILURE,
+            Self::UnknownCriticalExtension { .. } | Self::BudgetExceeded { .. } => {
+                SubIndication::CERTIFICATE_CHAIN_GENERAL_FAILURE
+            }
+            Self::CryptoConstraints { .. } => SubIndication::CRYPTO_CONSTRAINTS_FAILURE,
+            Self::Revoked { .. } => SubIndication::REVOKED_NO_POE,
+            Self::RevocationUnknown { .. } => SubIndication::TRY_LATER,
+        }
+    }
+
+    /// The main indication: TOTAL_FAILED where no later proof can help (malformed, a broken
+    /// constraint, a refused algorithm, not yet valid); INDETERMINATE where more data could
+    /// (a chain, a proof of existence before expiry or revocation, fresher status).
+    pub fn indication(&self) -> Indication {
+        match self {
+            Self::Malformed(_)
+            | Self::ChainConstraints { .. }
+            | Self::UnknownCriticalExtension { .. }
+            | Self::NotYetValid { .. } => Indication::TOTAL_FAILED,
+            _ => Indication::INDETERMINATE,
+        }
+    }
+
+    /// How specific this failure is: higher ranks win when every candidate path fails.
+    /// A failure on a complete path says more than "no path", and a revocation or a broken
+    /// constraint says more than a crypto-policy refusal found while building.
+    pub fn rank(&self) -> u8 {
+        match self {
+            Self::BudgetExceeded { .. } => 0,
+            Self::NoChainFound { .. } => 1,
+            Self::CryptoConstraints { .. } => 2,
+            Self::Malformed(_) => 3,
+            Self::RevocationUnknown { .. } => 4,
+            Self::UnknownCriticalExtension { .. } => 5,
+            Self::ChainConstraints { .. } => 6,
+            Self::NotYetValid { .. } | Self::Expired { .. } => 7,
+            Self::Revoked { .. } => 8,
+        }
+    }
+}
+
+impl fmt::Display for PathError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Malformed(e) => write!(f, "{e}"),
+            Self::NoChainFound { subject } => {
+                write!(
+                    f,
+                    "no chain to a trust anchor: no trusted issuer for {subject}"
+                )
+            }
+            Self::Expired { subject, not_after } => {
+                write!(f, "{subject} expired at {not_after}")
+            }
+            Self::NotYetValid {
+                subject,
+                not_before,
+            } => {
+                write!(f, "{subject} is not valid before {not_before}")
+            }
+            Self::ChainConstraints {
+                subject,
+                constraint,
+            } => write!(f, "{subject}: {constraint}"),
+            Self::UnknownCriticalExtension { subject, oid } => write!(
+                f,
+                "{subject}: unknown critical extension {}",
+                crypto::alg::oid_name(oid)
+            ),
+            Self::CryptoConstraints { subject, reason } => {
+                write!(f, "{subject}: signature refused: {reason}")
+            }
+            Self::Revoked {
+                subject,
+                time,
+                reason,
+            } => match reason {
+                Some(r) => write!(f, "{subject} was revoked at {time} (reason {r})"),
+                None => write!(f, "{subject} was revoked at {time}"),
+            },
+            Self::RevocationUnknown { subject, reason } => {
+                write!(f, "revocation status of {subject} unknown: {reason}")
+            }
+            Self::BudgetExceeded { what } => write!(f, "path building gave up: {what} exhausted"),
+        }
+    }
+}
+
+impl core::error::Error for PathError {}
+
+/// The subject name as a string, for messages.
+pub(crate) fn subject_of(c: &ParsedCert) -> String {
+    alloc::format!("{}", c.cert.tbs_certificate.subject)
+}
+
+/// Validates `leaf` (DER) for `opts.purpose` at `opts.time`, building a path through
+/// `intermediates` (DER, untrusted, any order) to an anchor in `store`.
+pub fn validate(
+    leaf: &[u8],
+    intermediates: &[&[u8]],
+    store: &TrustStore,
+    opts: &Options,
+) -> Result<ValidPath, PathError> {
+    let leaf = ParsedCert::from_der(leaf).map_err(PathError::Malformed)?;
+    // An unparsable intermediate is skipped: the pool may hold unrelated junk.
+    let pool: Vec<ParsedCert> = intermediates
+        .iter()
+        .filter_map(|d| ParsedCert::from_der(d).ok())
+        .collect();
+    validate_parsed(leaf, &pool, store, opts)
+}
+
+/// [`validate`] for certificates already parsed.
+pub fn validate_parsed(
+    leaf: ParsedCert,
+    pool: &[ParsedCert],
+    store: &TrustStore,
+    opts: &Options,
+) -> Result<ValidPath, PathError> {
+    let mut search = Search {
+        pool,
+        store,
+        opts,
+        signatures_left: opts.budget.signature_checks,
+        paths_left: opts.budget.candidate_paths,
+        best: None,
+    };
+    let mut chain = alloc::vec![&leaf];
+    if let Some(found) = search.extend(&mut chain)? {
+        return Ok(found);
+    }
+    Err(search.best.unwrap_or_else(|| PathError::NoChainFound {
+        subject: subject_of(&leaf),
+    }))
+}
+
+struct Search<'a> {
+    pool: &'a [ParsedCert],
+    store: &'a TrustStore,
+    opts: &'a Options,
+    signatures_left: usize,
+    paths_left: usize,
+    best: Option<PathError>,
+}
+
+enum Issued {
+    Yes,
+    No,
+    Refused(PathError),
+}
+
+impl<'a> Search<'a> {
+    fn record(&mut self, e: PathError) {
+        if self.best.as_ref().is_none_or(|b| e.rank() > b.rank()) {
+            self.best = Some(e);
+        }
+    }
+
+    /// Did `issuer` sign `child`? Counts against the signature budget.
+    fn issued(&mut self, issuer: &ParsedCert, child: &ParsedCert) -> Result<Issued, PathError> {
+        if issuer.subject != child.issuer {
+            return Ok(Issued::No);
+        }
+        if self.signatures_left == 0 {
+            return Err(PathError::BudgetExceeded {
+                what: "signature checks",
+            });
+        }
+        self.signatures_left -= 1;
+        let alg = match &child.signature_algorithm {
+            Ok(a) => *a,
+            Err(e) => {
+                return Ok(Issued::Refused(PathError::CryptoConstraints {
+                    subject: subject_of(child),
+                    reason: alloc::format!("{e}"),
+                }))
+            }
+        };
+        match crypto::verify_with(
+            None,
+            &self.opts.crypto_policy,
+            alg,
+            &issuer.spki,
+            Message::Data(&child.tbs),
+            &child.signature,
+        ) {
+            Ok(()) => Ok(Issued::Yes),
+            Err(e @ (Error::PolicyViolation { .. } | Error::UnsupportedAlgorithm { .. })) => {
+                Ok(Issued::Refused(PathError::CryptoConstraints {
+                    subject: subject_of(child),
+                    reason: alloc::format!("{e}"),
+                }))
+            }
+            Err(_) => Ok(Issued::No),
+        }
+    }
+
+    /// Depth-first: try anchors for the top of `chain`, then intermediates.
+    fn extend(&mut self, chain: &mut Vec<&'a ParsedCert>) -> Result<Option<ValidPath>, PathError> {
+        let Some(&top) = chain.last() else {
+            return Ok(None);
+        };
+        // The leaf itself may be a trust anchor (a directly trusted certificate).
+        if chain.len() == 1 {
+            if let Some(anchor) = self.store.anchors().iter().find(|a| a.cert.der == top.der) {
+                if let Some(found) = self.evaluate(chain, anchor)? {
+                    return Ok(Some(found));
+                }
+            }
+        }
+        for anchor in self.store.anchors() {
+            match self.issued(&anchor.cert, top)? {
+                Issued::Yes => {
+                    if let Some(found) = self.evaluate(chain, anchor)? {
+                        return Ok(Some(found));
+                    }
+                }
+                Issued::Refused(e) => self.record(e),
+                Issued::No => {}
+            }
+        }
+        if chain.len() > self.opts.budget.max_intermediates {
+            return Ok(None);
+        }
+        for candidate in self.pool {
+            // No certificate twice in a path (loops), and no anchor again as an intermediate.
+            if chain.iter().any(|c| c.der == candidate.der)
+                || chain
+                    .iter()
+                    .any(|c| c.subject == candidate.subject && c.spki == candidate.spki)
+            {
+                continue;
+            }
+            match self.issued(candidate, top)? {
+                Issued::Yes => {
+                    chain.push(candidate);
+                    let found = self.extend(chain)?;
+                    chain.pop();
+                    if found.is_some() {
+                        return Ok(found);
+                    }
+                }
+                Issued::Refused(e) => self.record(e),
+                Issued::No => {}
+            }
+        }
+        Ok(None)
+    }
+
+    /// Checks one complete candidate path; records its failure and returns `None`, or
+    /// returns the valid path.
+    fn evaluate(
+        &mut self,
+        chain: &[&ParsedCert],
+        anchor: &TrustAnchor,
+    ) -> Result<Option<ValidPath>, PathError> {
+        if self.paths_left == 0 {
+            return Err(PathError::BudgetExceeded {
+                what: "candidate paths",
+            });
+        }
+        self.paths_left -= 1;
+        match check_path(chain, anchor, self.opts) {
+            Ok(()) => Ok(Some(ValidPath {
+                certs: chain.iter().map(|c| (*c).clone()).collect(),
+                anchor: anchor.clone(),
+                leaf_policies: chain
+                    .first()
+                    .map(|c| c.policies.clone())
+                    .unwrap_or_default(),
+            })),
+            Err(e) => {
+                self.record(e);
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// RFC 5280 §6.1 checks on a complete path (signatures were checked while building).
+fn check_path(
+    chain: &[&ParsedCert],
+    anchor: &TrustAnchor,
+    opts: &Options,
+) -> Result<(), PathError> {
+    let t = opts.time;
+    let leaf_is_anchor =
+        chain.len() == 1 && chain.first().is_some_and(|c| c.der == anchor.cert.der);
+    let anchor_cert = &anchor.cert;
+    if !anchor.constraints.allows(opts.purpose, t) {
+        return Err(PathError::ChainConstraints {
+            subject: subject_of(anchor_cert),
+            constraint: Constraint::AnchorConstraints,
+        });
+    }
+    // Validity and unknown critical extensions: every certificate, the anchor included (as
+    // OpenSSL and DSS do: an expired root vouches for nothing new).
+    for c in chain
+        .iter()
+        .copied()
+        .chain((!leaf_is_anchor).then_some(anchor_cert))
+    {
+        if t < c.not_before {
+            return Err(PathError::NotYetValid {
+                subject: subject_of(c),
+                not_before: c.not_before,
+            });
+        }
+        if t > c.not_after {
+            return Err(PathError::Expired {
+                subject: subject_of(c),
+                not_after: c.not_after,
+            });
+        }
+        if let Some(oid) = c.unknown_critical.first() {
+            return Err(PathError::UnknownCriticalExtension {
+                subject: subject_of(c),
+                oid: *oid,
+            });
+        }
+    }
+    // Issuers: the intermediates, then the anchor (its constraints count when it carries
+    // them, as OpenSSL applies them).
+    let issuers: Vec<&ParsedCert> = chain
+        .iter()
+        .skip(1)
+        .copied()
+        .chain((!leaf_is_anchor).then_some(anchor_cert))
+        .collect();
+    for (i, issuer) in issuers.iter().enumerate() {
+        let is_anchor = i + 1 == issuers.len();
+        let constraint = |constraint| PathError::ChainConstraints {
+            subject: subject_of(issuer),
+            constraint,
+        };
+        // An anchor that is a v1 certificate (no extensions) is accepted as a CA, as
+        // RFC 5280 §6.1 takes anchors as name + key.
+        let v1_anchor = is_anchor && issuer.cert.tbs_certificate.extensions.is_none();
+        if !issuer.is_ca() && !v1_anchor {
+            return Err(constraint(Constraint::NotACa));
+        }
+        if !issuer.key_usage_allows(KeyUsages::KeyCertSign) {
+            return Err(constraint(Constraint::NoKeyCertSign));
+        }
+        // Certificates below this issuer, leaf excluded, that are not self-issued.
+        let below = chain
+            .iter()
+            .take(i + 1)
+            .skip(1)
+            .filter(|c| !c.is_self_issued())
+            .count();
+        if let Some(limit) = issuer
+            .basic_constraints
+            .as_ref()
+            .and_then(|b| b.path_len_constraint)
+        {
+            if below > usize::from(limit) {
+                return Err(constraint(Constraint::PathLength {
+                    limit,
+                    found: below,
+                }));
+            }
+        }
+        if let Some(nc) = &issuer.name_constraints {
+            // Applies to every certificate below, except self-issued intermediates.
+            for (j, c) in chain.iter().take(i + 1).enumerate() {
+                if j > 0 && c.is_self_issued() {
+                    continue;
+                }
+                names::check(nc, c, j == 0)
+                    .map_err(|name| constraint(Constraint::NameConstraint { name }))?;
+            }
+        }
+    }
+    let leaf = chain.first().copied().unwrap_or(anchor_cert);
+    check_purpose(leaf, opts.purpose)?;
+    if !opts.required_policies.is_empty() {
+        let any = o5280::ANY_POLICY;
+        for c in chain {
+            let ok = c
+                .policies
+                .iter()
+                .any(|p| *p == any || opts.required_policies.contains(p));
+            if !ok {
+                return Err(PathError::ChainConstraints {
+                    subject: subject_of(c),
+                    constraint: Constraint::Policy,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// EKU purposes that allow document signing when a signer certificate carries an EKU.
+const DOCUMENT_SIGNING_EKUS: &[ObjectIdentifier] = &[
+    o5280::ID_KP_EMAIL_PROTECTION,
+    // id-kp-documentSigning (RFC 9336).
+    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.36"),
+    // Adobe Authentic Documents Trust.
+    ObjectIdentifier::new_unwrap("1.2.840.113583.1.1.5"),
+    // Microsoft Document Signing.
+    ObjectIdentifier::new_unwrap("1.3.6.1.4.1.311.10.3.12"),
+];
+
+fn check_purpose(leaf: &ParsedCert, purpose: Purpose) -> Result<(), PathError> {
+    let fail = |constraint| PathError::ChainConstraints {
+        subject: subject_of(leaf),
+        constraint,
+    };
+    let ku = |bits: &[KeyUsages]| {
+        leaf.key_usage
+            .as_ref()
+            .is_none_or(|k| bits.iter().any(|b| k.0.contains(*b)))
+    };
+    let eku_any_of = |oids: &[ObjectIdentifier]| match &leaf.ext_key_usage {
+        None => true,
+        Some((ekus, _)) => ekus
+            .iter()
+            .any(|e| oids.contains(e) || *e == rfc5912::ANY_EXTENDED_KEY_USAGE),
+    };
+    let (ku_ok, eku_ok) = match purpose {
+        Purpose::Any => (true, true),
+        Purpose::DocumentSigning => (
+            ku(&[KeyUsages::NonRepudiation, KeyUsages::DigitalSignature]),
+            eku_any_of(DOCUMENT_SIGNING_EKUS),
+        ),
+        Purpose::Authentication => (
+            ku(&[KeyUsages::DigitalSignature]),
+            eku_any_of(&[o5280::ID_KP_CLIENT_AUTH]),
+        ),
+        Purpose::ServerAuth => (
+            ku(&[
+                KeyUsages::DigitalSignature,
+                KeyUsages::KeyEncipherment,
+                KeyUsages::KeyAgreement,
+            ]),
+            eku_any_of(&[o5280::ID_KP_SERVER_AUTH]),
+        ),
+        Purpose::Timestamping => (
+            ku(&[KeyUsages::DigitalSignature, KeyUsages::NonRepudiation]),
+            matches!(&leaf.ext_key_usage, Some((ekus, true))
+                if ekus.as_slice() == [o5280::ID_KP_TIME_STAMPING]),
+        ),
+        Purpose::OcspSigning => (
+            ku(&[KeyUsages::DigitalSignature, KeyUsages::NonRepudiation]),
+            leaf.ext_key_usage
+                .as_ref()
+                .is_some_and(|(ekus, _)| ekus.contains(&o5280::ID_KP_OCSP_SIGNING)),
+        ),
+    };
+    if !ku_ok {
+        return Err(fail(Constraint::KeyUsage));
+    }
+    if !eku_ok {
+        return Err(fail(Constraint::ExtendedKeyUsage));
+    }
+    Ok(())
+}

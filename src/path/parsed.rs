@@ -1,0 +1,228 @@
+//! A certificate parsed once for validation: the exact signed bytes, the key, the times and
+//! every extension path validation reads, decoded up front so checks run on plain values.
+
+use alloc::vec::Vec;
+
+use const_oid::db::{rfc5280 as o5280, rfc5912, rfc6960};
+use const_oid::{AssociatedOid, ObjectIdentifier};
+use der::asn1::{AnyRef, BitStringRef};
+use der::{Decode, Encode, Sequence};
+use spki::AlgorithmIdentifierRef;
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{
+    BasicConstraints, CertificatePolicies, ExtendedKeyUsage, KeyUsage, KeyUsages, NameConstraints,
+    SubjectAltName,
+};
+use x509_cert::Certificate;
+
+use crate::crypto::SignatureAlgorithm;
+use crate::error::Error;
+use crate::time::UnixTime;
+
+/// `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }`
+/// (RFC 5280 §4.1), read only to recover the exact `tbsCertificate` bytes that were signed.
+#[derive(Sequence)]
+struct RawCertificate<'a> {
+    tbs: AnyRef<'a>,
+    signature_algorithm: AlgorithmIdentifierRef<'a>,
+    signature: BitStringRef<'a>,
+}
+
+/// Extensions path validation understands; any other critical extension fails validation.
+const UNDERSTOOD: &[ObjectIdentifier] = &[
+    o5280::ID_CE_BASIC_CONSTRAINTS,
+    o5280::ID_CE_KEY_USAGE,
+    o5280::ID_CE_EXT_KEY_USAGE,
+    o5280::ID_CE_SUBJECT_ALT_NAME,
+    o5280::ID_CE_ISSUER_ALT_NAME,
+    o5280::ID_CE_NAME_CONSTRAINTS,
+    o5280::ID_CE_CERTIFICATE_POLICIES,
+    o5280::ID_CE_SUBJECT_KEY_IDENTIFIER,
+    o5280::ID_CE_AUTHORITY_KEY_IDENTIFIER,
+    o5280::ID_PE_AUTHORITY_INFO_ACCESS,
+    o5280::ID_CE_CRL_DISTRIBUTION_POINTS,
+    rfc6960::ID_PKIX_OCSP_NOCHECK,
+    // RFC 3739 / ETSI EN 319 412-5 QC statements: descriptive.
+    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.1.3"),
+];
+
+/// The parts of a certificate path validation needs.
+#[derive(Clone, Debug)]
+pub struct ParsedCert {
+    /// The whole certificate, DER.
+    pub der: Vec<u8>,
+    /// The decoded certificate.
+    pub cert: Certificate,
+    /// The exact `tbsCertificate` bytes (what the issuer signed).
+    pub tbs: Vec<u8>,
+    /// The issuer's signature algorithm, or why it is not usable.
+    pub signature_algorithm: Result<SignatureAlgorithm, Error>,
+    /// The signature value.
+    pub signature: Vec<u8>,
+    /// `subjectPublicKeyInfo`, DER.
+    pub spki: Vec<u8>,
+    /// Subject name, DER (compared byte for byte, as issuer names are).
+    pub subject: Vec<u8>,
+    /// Issuer name, DER.
+    pub issuer: Vec<u8>,
+    /// notBefore.
+    pub not_before: UnixTime,
+    /// notAfter.
+    pub not_after: UnixTime,
+    /// basicConstraints.
+    pub basic_constraints: Option<BasicConstraints>,
+    /// keyUsage bits, when the extension is present.
+    pub key_usage: Option<KeyUsage>,
+    /// extendedKeyUsage purposes and whether the extension is critical.
+    pub ext_key_usage: Option<(Vec<ObjectIdentifier>, bool)>,
+    /// subjectAltName entries.
+    pub subject_alt_names: Vec<GeneralName>,
+    /// nameConstraints.
+    pub name_constraints: Option<NameConstraints>,
+    /// certificatePolicies OIDs.
+    pub policies: Vec<ObjectIdentifier>,
+    /// id-pkix-ocsp-nocheck present (RFC 6960 §4.2.2.2.1).
+    pub ocsp_nocheck: bool,
+    /// Critical extensions imza does not understand.
+    pub unknown_critical: Vec<ObjectIdentifier>,
+}
+
+/// Most extensions one certificate may carry.
+const MAX_EXTENSIONS: usize = 64;
+
+impl ParsedCert {
+    /// Parses and decodes a DER certificate. Malformed known extensions, duplicate
+    /// extensions and a signature algorithm that differs from `tbsCertificate.signature`
+    /// are errors (RFC 5280 §4.1.1.2, §4.2).
+    pub fn from_der(der: &[u8]) -> Result<Self, Error> {
+        let cert = crate::cert::parse_der(der)?;
+        let raw = RawCertificate::from_der(der).map_err(|e| Error::malformed("certificate", e))?;
+        let tbs = raw
+            .tbs
+            .to_der()
+            .map_err(|e| Error::malformed("tbsCertificate", e))?;
+        if cert.signature_algorithm != cert.tbs_certificate.signature {
+            return Err(Error::Malformed {
+                what: "certificate",
+                detail: "signatureAlgorithm differs from tbsCertificate.signature".into(),
+            });
+        }
+        let signature_algorithm = raw
+            .signature_algorithm
+            .to_der()
+            .map_err(|e| Error::malformed("signatureAlgorithm", e))
+            .and_then(|d| SignatureAlgorithm::from_algorithm_identifier_der(&d));
+        let signature = raw
+            .signature
+            .as_bytes()
+            .ok_or_else(|| Error::Malformed {
+                what: "certificate",
+                detail: "signatureValue has unused bits".into(),
+            })?
+            .to_vec();
+        let t = &cert.tbs_certificate;
+        let enc = |what: &'static str| move |e| Error::malformed(what, e);
+        let spki = t
+            .subject_public_key_info
+            .to_der()
+            .map_err(enc("SubjectPublicKeyInfo"))?;
+        let subject = t.subject.to_der().map_err(enc("subject"))?;
+        let issuer = t.issuer.to_der().map_err(enc("issuer"))?;
+        let mut p = Self {
+            der: der.to_vec(),
+            tbs,
+            signature_algorithm,
+            signature,
+            spki,
+            subject,
+            issuer,
+            not_before: UnixTime::from_x509(&t.validity.not_before),
+            not_after: UnixTime::from_x509(&t.validity.not_after),
+            basic_constraints: None,
+            key_usage: None,
+            ext_key_usage: None,
+            subject_alt_names: Vec::new(),
+            name_constraints: None,
+            policies: Vec::new(),
+            ocsp_nocheck: false,
+            unknown_critical: Vec::new(),
+            cert: cert.clone(),
+        };
+        let exts = cert.tbs_certificate.extensions.as_deref().unwrap_or(&[]);
+        if exts.len() > MAX_EXTENSIONS {
+            return Err(Error::LimitExceeded {
+                what: "extensions in one certificate",
+                limit: MAX_EXTENSIONS,
+            });
+        }
+        for (i, ext) in exts.iter().enumerate() {
+            let id = ext.extn_id;
+            if exts.iter().take(i).any(|e| e.extn_id == id) {
+                return Err(Error::Malformed {
+                    what: "certificate extensions",
+                    detail: alloc::format!(
+                        "extension {} appears twice (RFC 5280 §4.2)",
+                        crate::crypto::alg::oid_name(&id)
+                    ),
+                });
+            }
+            let v = ext.extn_value.as_bytes();
+            let bad = |e| Error::Malformed {
+                what: "certificate extension",
+                detail: alloc::format!("{}: {e}", crate::crypto::alg::oid_name(&id)),
+            };
+            if id == BasicConstraints::OID {
+                p.basic_constraints = Some(BasicConstraints::from_der(v).map_err(bad)?);
+            } else if id == KeyUsage::OID {
+                p.key_usage = Some(KeyUsage::from_der(v).map_err(bad)?);
+            } else if id == ExtendedKeyUsage::OID {
+                p.ext_key_usage =
+                    Some((ExtendedKeyUsage::from_der(v).map_err(bad)?.0, ext.critical));
+            } else if id == SubjectAltName::OID {
+                p.subject_alt_names = SubjectAltName::from_der(v).map_err(bad)?.0;
+            } else if id == NameConstraints::OID {
+                p.name_constraints = Some(NameConstraints::from_der(v).map_err(bad)?);
+            } else if id == CertificatePolicies::OID {
+                p.policies = CertificatePolicies::from_der(v)
+                    .map_err(bad)?
+                    .0
+                    .into_iter()
+                    .map(|pi| pi.policy_identifier)
+                    .collect();
+            } else if id == rfc6960::ID_PKIX_OCSP_NOCHECK {
+                p.ocsp_nocheck = true;
+            } else if ext.critical && !UNDERSTOOD.contains(&id) {
+                p.unknown_critical.push(id);
+            }
+        }
+        Ok(p)
+    }
+
+    /// Whether this certificate is a CA certificate (basicConstraints cA = TRUE).
+    pub fn is_ca(&self) -> bool {
+        self.basic_constraints.as_ref().is_some_and(|bc| bc.ca)
+    }
+
+    /// Self-issued: subject and issuer are the same name (RFC 5280 §3.2).
+    pub fn is_self_issued(&self) -> bool {
+        self.subject == self.issuer
+    }
+
+    /// Whether keyUsage allows `bit`; an absent extension allows everything.
+    pub fn key_usage_allows(&self, bit: KeyUsages) -> bool {
+        self.key_usage.as_ref().is_none_or(|ku| ku.0.contains(bit))
+    }
+
+    /// The serial number bytes.
+    pub fn serial(&self) -> &[u8] {
+        self.cert.tbs_certificate.serial_number.as_bytes()
+    }
+
+    /// Whether EKU contains `purpose` or anyExtendedKeyUsage.
+    pub fn eku_contains(&self, purpose: &ObjectIdentifier) -> Option<bool> {
+        self.ext_key_usage.as_ref().map(|(ekus, _)| {
+            ekus.iter()
+                .any(|e| e == purpose || *e == rfc5912::ANY_EXTENDED_KEY_USAGE)
+        })
+    }
+}
