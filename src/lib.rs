@@ -24,9 +24,13 @@ extern crate alloc;
 extern crate std;
 
 pub mod cert;
+pub mod crl;
 pub mod crypto;
 pub mod error;
+pub mod ocsp;
 pub mod path;
+pub mod revocation;
+mod signed;
 pub mod time;
 pub mod transport;
 pub mod trust;

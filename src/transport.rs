@@ -57,6 +57,12 @@ pub trait Transport {
     fn send(&self, req: &Request<'_>) -> Result<Response, Error>;
 }
 
+impl core::fmt::Debug for dyn Transport + '_ {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("dyn Transport")
+    }
+}
+
 #[cfg(feature = "http")]
 pub use blocking::BlockingHttp;
 
@@ -98,16 +104,18 @@ mod blocking {
                 .max_redirects(0)
                 .build()
                 .into();
+            // One request per connection: some responders (OpenSSL's `ocsp -port`) answer
+            // HTTP/1.0 and keep the socket open, so a client reading to EOF would hang.
             let result = match req.method {
                 Method::Get => {
-                    let mut r = agent.get(req.url);
+                    let mut r = agent.get(req.url).header("Connection", "close");
                     for (k, v) in req.headers {
                         r = r.header(*k, *v);
                     }
                     r.call()
                 }
                 Method::Post => {
-                    let mut r = agent.post(req.url);
+                    let mut r = agent.post(req.url).header("Connection", "close");
                     for (k, v) in req.headers {
                         r = r.header(*k, *v);
                     }

@@ -1,0 +1,236 @@
+//! Certificate revocation lists (RFC 5280 §5): parse, verify against the issuer, look up a
+//! serial number.
+//!
+//! Supported: complete CRLs signed by the certificate's issuer, with the issuing
+//! distribution point's "only user / only CA certificates" scopes. Not supported, and
+//! refused with a clear error rather than misread: delta CRLs (deltaCRLIndicator), indirect
+//! CRLs, CRLs limited to some reasons (onlySomeReasons), and unknown critical extensions.
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use const_oid::db::rfc5280 as o5280;
+use der::{Decode, Encode};
+use x509_cert::crl::CertificateList;
+use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
+use x509_cert::ext::pkix::{CrlReason, KeyUsages};
+
+use crate::crypto::Policy;
+use crate::error::Error;
+use crate::path::ParsedCert;
+use crate::signed::SignedParts;
+use crate::time::UnixTime;
+
+/// Largest CRL parsed. National CAs publish CRLs of several MB.
+pub const MAX_CRL_LEN: usize = 64 * 1024 * 1024;
+
+/// A parsed CRL.
+#[derive(Clone, Debug)]
+pub struct Crl {
+    signed: SignedParts,
+    issuer: Vec<u8>,
+    /// thisUpdate.
+    pub this_update: UnixTime,
+    /// nextUpdate.
+    pub next_update: Option<UnixTime>,
+    /// Serial number (DER value bytes) → revocation time and reason.
+    revoked: BTreeMap<Vec<u8>, (UnixTime, Option<u8>)>,
+    only_user: bool,
+    only_ca: bool,
+}
+
+/// Why a CRL cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CrlError {
+    /// Not a well-formed CRL.
+    Malformed(Error),
+    /// A CRL feature imza does not implement (delta, indirect, partial by reason).
+    Unsupported(String),
+    /// The CRL's issuer is not the certificate's issuer.
+    WrongIssuer,
+    /// The issuer's keyUsage does not include cRLSign.
+    IssuerCannotSignCrls,
+    /// The signature does not verify.
+    BadSignature(Error),
+    /// The CRL does not speak for the validation time.
+    NotFresh(String),
+    /// The CRL's scope (issuing distribution point) excludes this certificate.
+    OutOfScope,
+}
+
+impl fmt::Display for CrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Malformed(e) => write!(f, "CRL: {e}"),
+            Self::Unsupported(s) => write!(f, "CRL: {s} is not supported"),
+            Self::WrongIssuer => f.write_str("CRL issued by another CA than the certificate"),
+            Self::IssuerCannotSignCrls => f.write_str("CRL issuer's keyUsage lacks cRLSign"),
+            Self::BadSignature(e) => write!(f, "CRL signature: {e}"),
+            Self::NotFresh(s) => write!(f, "CRL not fresh: {s}"),
+            Self::OutOfScope => {
+                f.write_str("the CRL's distribution point does not cover this certificate")
+            }
+        }
+    }
+}
+
+impl core::error::Error for CrlError {}
+
+impl Crl {
+    /// Parses a DER CRL (or PEM `X509 CRL`).
+    pub fn parse(input: &[u8]) -> Result<Self, CrlError> {
+        if input.len() > MAX_CRL_LEN {
+            return Err(CrlError::Malformed(Error::LimitExceeded {
+                what: "CRL length",
+                limit: MAX_CRL_LEN,
+            }));
+        }
+        let pem;
+        let der = if input.starts_with(b"-----BEGIN") {
+            let (label, d) = der::pem::decode_vec(input).map_err(|e| {
+                CrlError::Malformed(Error::Malformed {
+                    what: "PEM CRL",
+                    detail: alloc::format!("{e}"),
+                })
+            })?;
+            if label != "X509 CRL" {
+                return Err(CrlError::Malformed(Error::Malformed {
+                    what: "PEM CRL",
+                    detail: alloc::format!("label {label:?}, expected \"X509 CRL\""),
+                }));
+            }
+            pem = d;
+            pem.as_slice()
+        } else {
+            input
+        };
+        let bad = |e| CrlError::Malformed(Error::malformed("CRL", e));
+        let list = CertificateList::from_der(der).map_err(bad)?;
+        let signed = SignedParts::split(der, "CRL").map_err(CrlError::Malformed)?;
+        let tbs = &list.tbs_cert_list;
+        if list.signature_algorithm != tbs.signature {
+            return Err(CrlError::Malformed(Error::Malformed {
+                what: "CRL",
+                detail: "signatureAlgorithm differs from tbsCertList.signature".into(),
+            }));
+        }
+        let mut only_user = false;
+        let mut only_ca = false;
+        for ext in tbs.crl_extensions.iter().flatten() {
+            let id = ext.extn_id;
+            if id == o5280::ID_CE_DELTA_CRL_INDICATOR {
+                return Err(CrlError::Unsupported("a delta CRL".into()));
+            } else if id == o5280::ID_CE_ISSUING_DISTRIBUTION_POINT {
+                let idp =
+                    IssuingDistributionPoint::from_der(ext.extn_value.as_bytes()).map_err(bad)?;
+                if idp.indirect_crl {
+                    return Err(CrlError::Unsupported("an indirect CRL".into()));
+                }
+                if idp.only_some_reasons.is_some() {
+                    return Err(CrlError::Unsupported(
+                        "a CRL limited to some reasons".into(),
+                    ));
+                }
+                if idp.only_contains_attribute_certs {
+                    return Err(CrlError::Unsupported("an attribute-certificate CRL".into()));
+                }
+                only_user = idp.only_contains_user_certs;
+                only_ca = idp.only_contains_ca_certs;
+            } else if ext.critical
+                && id != o5280::ID_CE_CRL_NUMBER
+                && id != o5280::ID_CE_AUTHORITY_KEY_IDENTIFIER
+            {
+                return Err(CrlError::Unsupported(alloc::format!(
+                    "critical CRL extension {}",
+                    crate::crypto::alg::oid_name(&id)
+                )));
+            }
+        }
+        let mut revoked = BTreeMap::new();
+        for entry in tbs.revoked_certificates.iter().flatten() {
+            let mut reason = None;
+            for ext in entry.crl_entry_extensions.iter().flatten() {
+                if ext.extn_id == o5280::ID_CE_CRL_REASONS {
+                    reason = CrlReason::from_der(ext.extn_value.as_bytes())
+                        .ok()
+                        .map(|r| r as u8);
+                } else if ext.extn_id == o5280::ID_CE_CERTIFICATE_ISSUER {
+                    return Err(CrlError::Unsupported("an indirect CRL entry".into()));
+                } else if ext.critical {
+                    return Err(CrlError::Unsupported(alloc::format!(
+                        "critical CRL entry extension {}",
+                        crate::crypto::alg::oid_name(&ext.extn_id)
+                    )));
+                }
+            }
+            // removeFromCRL only appears in delta CRLs, which are refused above.
+            revoked.insert(
+                entry.serial_number.as_bytes().to_vec(),
+                (UnixTime::from_x509(&entry.revocation_date), reason),
+            );
+        }
+        Ok(Self {
+            issuer: tbs.issuer.to_der().map_err(bad)?,
+            this_update: UnixTime::from_x509(&tbs.this_update),
+            next_update: tbs.next_update.as_ref().map(UnixTime::from_x509),
+            revoked,
+            only_user,
+            only_ca,
+            signed,
+        })
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.revoked.len()
+    }
+
+    /// Whether the CRL lists no certificate.
+    pub fn is_empty(&self) -> bool {
+        self.revoked.is_empty()
+    }
+
+    /// Whether this CRL is issued by `issuer` (by name); cheap, before [`Crl::check`].
+    pub fn issued_by(&self, issuer: &ParsedCert) -> bool {
+        self.issuer == issuer.subject
+    }
+
+    /// Verifies the CRL for `cert` (issued by `issuer`) and returns its status at
+    /// `opts.time`, with the same freshness rules as OCSP.
+    pub fn check(
+        &self,
+        cert: &ParsedCert,
+        issuer: &ParsedCert,
+        opts: &crate::ocsp::Options,
+    ) -> Result<crate::ocsp::Status, CrlError> {
+        if !self.issued_by(issuer) || cert.issuer != issuer.subject {
+            return Err(CrlError::WrongIssuer);
+        }
+        if !issuer.key_usage_allows(KeyUsages::CRLSign) {
+            return Err(CrlError::IssuerCannotSignCrls);
+        }
+        self.verify_signature(issuer, &opts.crypto_policy)?;
+        if (self.only_user && cert.is_ca()) || (self.only_ca && !cert.is_ca()) {
+            return Err(CrlError::OutOfScope);
+        }
+        crate::ocsp::freshness(self.this_update, self.next_update, opts).map_err(|e| match e {
+            crate::ocsp::OcspError::NotFresh(s) => CrlError::NotFresh(s),
+            other => CrlError::NotFresh(alloc::format!("{other}")),
+        })?;
+        Ok(match self.revoked.get(cert.serial()) {
+            Some(&(time, reason)) if time <= opts.time => {
+                crate::ocsp::Status::Revoked { time, reason }
+            }
+            _ => crate::ocsp::Status::Good,
+        })
+    }
+
+    fn verify_signature(&self, issuer: &ParsedCert, policy: &Policy) -> Result<(), CrlError> {
+        self.signed
+            .verify(&issuer.spki, policy)
+            .map_err(CrlError::BadSignature)
+    }
+}
