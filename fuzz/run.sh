@@ -13,6 +13,18 @@ seed() { # target, files...
 }
 seed cert_show "$root"/test-vectors/certs/*.pem "$root"/test-vectors/certs/*.der
 mkdir -p corpus/verify
+seed crl "$root"/test-vectors/pki/*/*.crl
+mkdir -p corpus/ocsp_response
+# OCSP responses: made by openssl from the test PKI's CA database, when openssl is here.
+if command -v openssl >/dev/null; then
+  p256="$root/test-vectors/pki/ecdsa-p256"
+  for leaf in signer revoked not-in-index; do
+    openssl ocsp -index "$p256/intermediate/index.txt" -CA "$p256/intermediate.pem" \
+      -rsigner "$p256/ocsp-responder.pem" -rkey "$p256/ocsp-responder.key" \
+      -issuer "$p256/intermediate.pem" -cert "$p256/$leaf.pem" \
+      -respout "corpus/ocsp_response/$leaf.der" >/dev/null 2>&1 || true
+  done
+fi
 targets=$(cargo +nightly fuzz list)
 for t in $targets; do
   echo "== fuzz $t for ${secs}s"
