@@ -30,6 +30,13 @@ cargo test --workspace --features imza/http -- --skip wycheproof_signature_vecto
 step "Wycheproof on every backend (per-file counts)"
 cargo test -p imza --test wycheproof -- --nocapture
 
+step "x509-limbo conformance (../shared/test-vectors/x509-limbo/limbo.json)"
+# Full output in target/limbo-test.log; the summary is printed. No pipe into `head`: a
+# closed pipe would kill the test run, and pipefail would then fail a good run.
+IMZA_REQUIRE_LIMBO=1 cargo test -q -p imza-limbo --test limbo -- --nocapture > target/limbo-test.log 2>&1 \
+  || { cat target/limbo-test.log; exit 1; }
+grep -E '^\s*(passed|wrong answers|known differences|skipped):' target/limbo-test.log
+
 step "core without ring (RustCrypto only, as on wasm32)"
 cargo test -p imza --no-default-features --features std,rand --lib --test jose_binding
 

@@ -100,7 +100,6 @@ impl Cache for MemoryCache {
 }
 
 /// Revocation checking settings and supplied data.
-#[derive(Debug)]
 #[non_exhaustive]
 pub struct Checker<'a> {
     /// Offline or online.
@@ -117,7 +116,18 @@ pub struct Checker<'a> {
     /// Per-request timeout online.
     pub timeout: Duration,
     transport: Option<&'a dyn Transport>,
-    cache: MemoryCache,
+    cache: alloc::boxed::Box<dyn Cache + 'a>,
+}
+
+impl core::fmt::Debug for Checker<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Checker")
+            .field("mode", &self.mode)
+            .field("ocsp_responses", &self.ocsp_responses.len())
+            .field("crls", &self.crls.len())
+            .field("check_intermediates", &self.check_intermediates)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Largest CRL fetched online.
@@ -134,8 +144,15 @@ impl<'a> Checker<'a> {
             check_intermediates: true,
             timeout: Duration::from_secs(10),
             transport: None,
-            cache: MemoryCache::default(),
+            cache: alloc::boxed::Box::new(MemoryCache::default()),
         }
+    }
+
+    /// Uses `cache` for fetched responses (shared across checks, or persistent), instead
+    /// of a fresh in-memory one.
+    pub fn with_cache(mut self, cache: alloc::boxed::Box<dyn Cache + 'a>) -> Self {
+        self.cache = cache;
+        self
     }
 
     /// Online checking through `transport`.

@@ -330,6 +330,16 @@ fn offline_path_revocation_with_supplied_crls() {
     assert!(matches!(err, PathError::RevocationUnknown { .. }), "{err}");
 }
 
+/// The real HTTP client, counting requests (to show the cache at work).
+struct Counting(BlockingHttp, std::sync::atomic::AtomicUsize);
+
+impl Transport for Counting {
+    fn send(&self, req: &Request<'_>) -> Result<imza::transport::Response, imza::Error> {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.send(req)
+    }
+}
+
 /// Serves the PKI's CRLs at the URLs its certificates name, for `requests` requests.
 fn crl_server(listener: TcpListener) {
     std::thread::spawn(move || {
@@ -372,7 +382,7 @@ fn online_path_revocation_fetches_ocsp_and_crls_named_by_the_certificates() {
     crl_server(crl_listener);
     let _r = responder(18080, "ecdsa-p256/ocsp-responder");
     let t = now();
-    let http = BlockingHttp::new();
+    let http = Counting(BlockingHttp::new(), std::sync::atomic::AtomicUsize::new(0));
 
     let mut checker = Checker::online(&http);
     let ev = checker.check(&validate("signer", t), t).unwrap();
@@ -384,7 +394,14 @@ fn online_path_revocation_fetches_ocsp_and_crls_named_by_the_certificates() {
         matches!(&ev[1].source, Source::Crl { url: Some(u), .. } if u.ends_with("/ecdsa-p256-root.crl"))
     );
 
+    // The same path again: everything comes from the cache.
+    let fetched = http.1.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(fetched, 2, "one OCSP request and one CRL download");
+    checker.check(&validate("signer", t), t).unwrap();
+    assert_eq!(http.1.load(std::sync::atomic::Ordering::SeqCst), fetched);
+
     let err = checker.check(&validate("revoked", t), t).unwrap_err();
     assert!(matches!(err, PathError::Revoked { .. }), "{err}");
-    assert_eq!(err.sub_indication(), path::SubIndication::REVOKED_NO_POE);
+    assert_eq!(err.sub_indication(), path::SubIndication::REVOKED);
+    assert_eq!(err.indication(), path::Indication::TOTAL_FAILED);
 }

@@ -85,6 +85,11 @@ pub(crate) const MAX_SMALL_INPUT: u64 = 16 * 1024 * 1024;
 
 /// Reads a small input file whole, with the size limit and the right exit codes.
 pub(crate) fn read_small(path: &PathBuf) -> Result<Vec<u8>, Failure> {
+    read_limited(path, MAX_SMALL_INPUT)
+}
+
+/// Reads a file whole if it is at most `limit` bytes.
+pub(crate) fn read_limited(path: &PathBuf, limit: u64) -> Result<Vec<u8>, Failure> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| Failure::io(path, &e))?;
     let meta = file.metadata().map_err(|e| Failure::io(path, &e))?;
@@ -95,17 +100,13 @@ pub(crate) fn read_small(path: &PathBuf) -> Result<Vec<u8>, Failure> {
         });
     }
     let mut buf = Vec::new();
-    file.take(MAX_SMALL_INPUT + 1)
+    file.take(limit + 1)
         .read_to_end(&mut buf)
         .map_err(|e| Failure::io(path, &e))?;
-    if buf.len() as u64 > MAX_SMALL_INPUT {
+    if buf.len() as u64 > limit {
         return Err(Failure {
             code: DATA,
-            message: format!(
-                "{}: larger than {} MiB; not a certificate or key",
-                path.display(),
-                MAX_SMALL_INPUT >> 20
-            ),
+            message: format!("{}: larger than {} MiB", path.display(), limit >> 20),
         });
     }
     Ok(buf)

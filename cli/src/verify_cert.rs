@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use imza::cert::{self, CertificateSummary};
+use imza::crl::Crl;
 use imza::path::{self, Indication, Options, PathError, Purpose, ValidPath};
+use imza::revocation::{Checker, Evidence};
 use imza::time::UnixTime;
 use imza::trust::TrustStore;
 use serde::Serialize;
@@ -27,8 +29,10 @@ struct Report {
     /// The checks a valid path passed.
     checks: Vec<&'static str>,
     leaf_policies: Vec<String>,
-    /// Revocation is not checked yet by this command.
+    /// `not_checked`, `offline` or `online`.
     revocation: &'static str,
+    /// The status found for each checked certificate, leaf first.
+    revocation_evidence: Vec<Evidence>,
 }
 
 #[derive(Serialize)]
@@ -86,7 +90,49 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
     if let Err(PathError::Malformed(e)) = &result {
         return Err(Failure::content(&args.leaf, e));
     }
-    let report = report(&args.leaf, time, purpose, &result);
+    let mode = if args.online {
+        "online"
+    } else if args.offline || !args.ocsp_responses.is_empty() || !args.crls.is_empty() {
+        "offline"
+    } else {
+        "not_checked"
+    };
+    let mut evidence = Vec::new();
+    let result = match (result, mode) {
+        (Ok(valid), "online" | "offline") => {
+            #[cfg(feature = "http")]
+            let http = imza::transport::BlockingHttp::new();
+            let mut checker = if mode == "online" {
+                online_checker(
+                    #[cfg(feature = "http")]
+                    &http,
+                )?
+            } else {
+                Checker::offline()
+            };
+            for f in &args.ocsp_responses {
+                checker.ocsp_responses.push(exit::read_small(f)?);
+            }
+            for f in &args.crls {
+                let bytes = exit::read_limited(f, imza::crl::MAX_CRL_LEN as u64)?;
+                checker.crls.push(Crl::parse(&bytes).map_err(|e| Failure {
+                    code: exit::DATA,
+                    message: format!("{}: {e}", f.display()),
+                })?);
+            }
+            match checker.check(&valid, time) {
+                Ok(ev) => {
+                    evidence = ev;
+                    Ok(valid)
+                }
+                Err(e) => Err(e),
+            }
+        }
+        (other, _) => other,
+    };
+    let mut report = report(&args.leaf, time, purpose, &result);
+    report.revocation = mode;
+    report.revocation_evidence = evidence;
     let text = if args.json {
         let mut json = serde_json::to_string_pretty(&report).map_err(|e| Failure {
             code: exit::SOFTWARE,
@@ -182,6 +228,7 @@ fn report(
         checks: Vec::new(),
         leaf_policies: Vec::new(),
         revocation: "not_checked",
+        revocation_evidence: Vec::new(),
     };
     match result {
         Ok(valid) => {
@@ -234,7 +281,21 @@ fn text(r: &Report) -> String {
                 };
                 let _ = writeln!(out, "  {i}: {}{tag}", c.subject);
             }
-            let _ = writeln!(out, "  revocation: not checked");
+            if r.revocation_evidence.is_empty() {
+                let _ = writeln!(out, "  revocation: not checked");
+            }
+            for e in &r.revocation_evidence {
+                let how = match &e.source {
+                    imza::revocation::Source::Ocsp { responder, .. } => {
+                        format!("OCSP ({responder})")
+                    }
+                    imza::revocation::Source::Crl { this_update, .. } => {
+                        format!("CRL of {this_update}")
+                    }
+                    _ => "revocation data".into(),
+                };
+                let _ = writeln!(out, "  not revoked: {} [{how}]", e.subject);
+            }
         }
         Some(reason) => {
             let sub = r
@@ -245,6 +306,19 @@ fn text(r: &Report) -> String {
         }
     }
     out
+}
+
+#[cfg(feature = "http")]
+fn online_checker(http: &imza::transport::BlockingHttp) -> Result<Checker<'_>, Failure> {
+    Ok(Checker::online(http))
+}
+
+#[cfg(not(feature = "http"))]
+fn online_checker() -> Result<Checker<'static>, Failure> {
+    Err(Failure {
+        code: exit::UNAVAILABLE,
+        message: "--online: this imza was built without the http feature".into(),
+    })
 }
 
 fn now() -> UnixTime {

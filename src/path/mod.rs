@@ -10,6 +10,20 @@
 //! bytes (no RFC 4518 string preparation), and certificate policies are checked as "every
 //! certificate asserts a required policy or anyPolicy", not with the full RFC 5280 policy
 //! tree (policy mappings and policyConstraints are not processed).
+//!
+//! Trust anchors. RFC 5280 §6.1.1 (d) takes an anchor as a name and a key; RFC 5937 lets an
+//! implementation also apply the constraints in the anchor's certificate. imza does what
+//! OpenSSL does: the anchor certificate must be within its validity period, carry no
+//! unknown critical extension, and its basicConstraints (cA), keyUsage (keyCertSign),
+//! pathLenConstraint and nameConstraints apply (a v1 anchor, which has no extensions, is
+//! taken as a CA). x509-limbo expects exactly this (`rfc5280::validity::expired-root`,
+//! `rfc5280::unknown-critical-extension-root`, `rfc5280::root-missing-basic-constraints`,
+//! `rfc5280::root-inconsistent-ca-extensions`); rustls-webpki, which uses only the name,
+//! key and name constraints, lists those cases as known differences. How the anchor itself
+//! was issued (its serial number, its authorityKeyIdentifier) is not checked.
+//!
+//! x509-limbo runs against this validator through the `imza-limbo` harness (`limbo/`),
+//! whose `exceptions.json` gives the reason for every deliberate difference.
 
 mod names;
 mod parsed;
@@ -66,15 +80,24 @@ impl Purpose {
     }
 }
 
-/// Limits on the work one validation may do; exhausting one is [`PathError::BudgetExceeded`].
+/// Limits on the work one validation may do; exhausting one of the first three is
+/// [`PathError::BudgetExceeded`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Budget {
-    /// Signature verifications while building.
+    /// Signature verifications while building. Every certificate added to a path costs at
+    /// least one, so this also bounds the path length and the search.
     pub signature_checks: usize,
     /// Complete candidate paths evaluated.
     pub candidate_paths: usize,
-    /// Intermediates in one path.
+    /// Name-constraint comparisons (names × subtrees) over the whole validation: a CA with
+    /// thousands of subtrees over a leaf with thousands of names is quadratic work
+    /// (the OpenSSL "many-constraints" attack, x509-limbo `pathological::nc-dos-*`).
+    /// 250 000 is rustls-webpki's figure.
+    pub name_constraint_checks: usize,
+    /// Most intermediates in one path that are not self-issued: RFC 5280 §6.1.4 (l) counts
+    /// max_path_length that way (a self-issued certificate, as in a key rollover, is the
+    /// same CA). Exceeding it is not an error: such paths are not built.
     pub max_intermediates: usize,
 }
 
@@ -83,6 +106,7 @@ impl Default for Budget {
         Self {
             signature_checks: 100,
             candidate_paths: 32,
+            name_constraint_checks: 250_000,
             max_intermediates: 8,
         }
     }
@@ -171,6 +195,8 @@ pub enum Constraint {
     Policy,
     /// The anchor is not trusted for this purpose or at this time.
     AnchorConstraints,
+    /// An end-entity certificate carries nameConstraints (RFC 5280 §4.2.1.10: CA only).
+    NameConstraintsInEndEntity,
 }
 
 impl fmt::Display for Constraint {
@@ -189,6 +215,9 @@ impl fmt::Display for Constraint {
             Self::AnchorConstraints => {
                 f.write_str("the trust anchor is not trusted for this purpose at this time")
             }
+            Self::NameConstraintsInEndEntity => f.write_str(
+                "nameConstraints in a certificate that is not a CA (RFC 5280 §4.2.1.10)",
+            ),
         }
     }
 }
@@ -303,7 +332,9 @@ impl PathError {
                 SubIndication::CERTIFICATE_CHAIN_GENERAL_FAILURE
             }
             Self::CryptoConstraints { .. } => SubIndication::CRYPTO_CONSTRAINTS_FAILURE,
-            Self::Revoked { .. } => SubIndication::REVOKED_NO_POE,
+            // Revoked at the validation time, taken as a fact. The signature layers turn this
+            // into REVOKED_NO_POE when the signing time itself is not proven.
+            Self::Revoked { .. } => SubIndication::REVOKED,
             Self::RevocationUnknown { .. } => SubIndication::TRY_LATER,
         }
     }
@@ -316,6 +347,7 @@ impl PathError {
             Self::Malformed(_)
             | Self::ChainConstraints { .. }
             | Self::UnknownCriticalExtension { .. }
+            | Self::Revoked { .. }
             | Self::NotYetValid { .. } => Indication::TOTAL_FAILED,
             _ => Indication::INDETERMINATE,
         }
@@ -423,6 +455,7 @@ pub fn validate_parsed(
         opts,
         signatures_left: opts.budget.signature_checks,
         paths_left: opts.budget.candidate_paths,
+        name_checks_left: opts.budget.name_constraint_checks,
         best: None,
     };
     let mut chain = alloc::vec![&leaf];
@@ -440,6 +473,7 @@ struct Search<'a> {
     opts: &'a Options,
     signatures_left: usize,
     paths_left: usize,
+    name_checks_left: usize,
     best: Option<PathError>,
 }
 
@@ -519,10 +553,12 @@ impl<'a> Search<'a> {
                 Issued::No => {}
             }
         }
-        if chain.len() > self.opts.budget.max_intermediates {
-            return Ok(None);
-        }
+        // RFC 5280 §6.1.4 (l): self-issued intermediates do not count against the length.
+        let counted = chain.iter().skip(1).filter(|c| !c.is_self_issued()).count();
         for candidate in self.pool {
+            if !candidate.is_self_issued() && counted >= self.opts.budget.max_intermediates {
+                continue;
+            }
             // No certificate twice in a path (loops), and no anchor again as an intermediate.
             if chain.iter().any(|c| c.der == candidate.der)
                 || chain
@@ -560,7 +596,7 @@ impl<'a> Search<'a> {
             });
         }
         self.paths_left -= 1;
-        match check_path(chain, anchor, self.opts) {
+        match check_path(chain, anchor, self.opts, &mut self.name_checks_left) {
             Ok(()) => Ok(Some(ValidPath {
                 certs: chain.iter().map(|c| (*c).clone()).collect(),
                 anchor: anchor.clone(),
@@ -569,6 +605,8 @@ impl<'a> Search<'a> {
                     .map(|c| c.policies.clone())
                     .unwrap_or_default(),
             })),
+            // An exhausted budget ends the whole search, as for signature checks.
+            Err(e @ PathError::BudgetExceeded { .. }) => Err(e),
             Err(e) => {
                 self.record(e);
                 Ok(None)
@@ -582,6 +620,7 @@ fn check_path(
     chain: &[&ParsedCert],
     anchor: &TrustAnchor,
     opts: &Options,
+    name_checks_left: &mut usize,
 ) -> Result<(), PathError> {
     let t = opts.time;
     let leaf_is_anchor =
@@ -667,12 +706,28 @@ fn check_path(
                 if j > 0 && c.is_self_issued() {
                     continue;
                 }
+                let cost = names::cost(nc, c);
+                *name_checks_left =
+                    name_checks_left
+                        .checked_sub(cost)
+                        .ok_or(PathError::BudgetExceeded {
+                            what: "name-constraint comparisons",
+                        })?;
                 names::check(nc, c, j == 0)
                     .map_err(|name| constraint(Constraint::NameConstraint { name }))?;
             }
         }
     }
     let leaf = chain.first().copied().unwrap_or(anchor_cert);
+    // RFC 5280 §4.2.1.10: nameConstraints "MUST be used only in a CA certificate". In a
+    // certificate that cannot issue it constrains nothing, so a CA that put it there meant
+    // something imza cannot honour: refuse rather than ignore it (as pyca/cryptography).
+    if leaf.name_constraints.is_some() && !leaf.is_ca() {
+        return Err(PathError::ChainConstraints {
+            subject: subject_of(leaf),
+            constraint: Constraint::NameConstraintsInEndEntity,
+        });
+    }
     check_purpose(leaf, opts.purpose)?;
     if !opts.required_policies.is_empty() {
         let any = o5280::ANY_POLICY;
@@ -757,3 +812,7 @@ fn check_purpose(leaf: &ParsedCert, purpose: Purpose) -> Result<(), PathError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[allow(clippy::cast_possible_truncation)]
+mod tests;

@@ -107,6 +107,23 @@ fn names_of(cert: &ParsedCert) -> Vec<NameRef<'_>> {
     out
 }
 
+/// An upper bound on the comparisons [`check`] makes: names × subtrees.
+pub(super) fn cost(nc: &NameConstraints, cert: &ParsedCert) -> usize {
+    let subtrees = nc.permitted_subtrees.as_ref().map_or(0, Vec::len)
+        + nc.excluded_subtrees.as_ref().map_or(0, Vec::len);
+    let names = cert.subject_alt_names.len()
+        + 1
+        + cert
+            .cert
+            .tbs_certificate
+            .subject
+            .0
+            .iter()
+            .map(|rdn| rdn.0.len())
+            .sum::<usize>();
+    names.saturating_mul(subtrees)
+}
+
 /// Checks `cert` against `nc`. `Err` names the first offending name.
 pub(super) fn check(nc: &NameConstraints, cert: &ParsedCert, _is_leaf: bool) -> Result<(), String> {
     let empty = GeneralSubtrees::new();
@@ -125,14 +142,18 @@ pub(super) fn check(nc: &NameConstraints, cert: &ParsedCert, _is_leaf: bool) -> 
         let usable =
             |t: &&x509_cert::ext::pkix::constraints::name::GeneralSubtree| form_of(&t.base) == form;
         if excluded.iter().filter(usable).any(|t| {
-            t.minimum != 0 || t.maximum.is_some() || matches(&t.base, &name) != Some(false)
+            t.minimum != 0
+                || t.maximum.is_some()
+                || matches(&t.base, &name, Side::Excluded) != Some(false)
         }) {
             return Err(name.describe());
         }
         let mut same_form = permitted.iter().filter(usable).peekable();
         if same_form.peek().is_some()
             && !same_form.any(|t| {
-                t.minimum == 0 && t.maximum.is_none() && matches(&t.base, &name) == Some(true)
+                t.minimum == 0
+                    && t.maximum.is_none()
+                    && matches(&t.base, &name, Side::Permitted) == Some(true)
             })
         {
             return Err(name.describe());
@@ -141,13 +162,23 @@ pub(super) fn check(nc: &NameConstraints, cert: &ParsedCert, _is_leaf: bool) -> 
     Ok(())
 }
 
-/// Whether `name` is inside the subtree `base`; `None` when the base cannot be evaluated
-/// (a malformed constraint), which callers treat as a violation.
-fn matches(base: &GeneralName, name: &NameRef<'_>) -> Option<bool> {
+/// Which list a subtree is in. A name that stands for several names (a wildcard dNSName)
+/// is permitted only when all of them are, and excluded when any of them is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Permitted,
+    Excluded,
+}
+
+/// Whether `name` is inside the subtree `base`; `None` when the base or the name cannot be
+/// evaluated (malformed), which callers treat as a violation.
+fn matches(base: &GeneralName, name: &NameRef<'_>, side: Side) -> Option<bool> {
     match (base, name) {
         (GeneralName::DirectoryName(b), NameRef::Dir(n)) => Some(dn_within(b, n)),
+        // Not a mailbox: cannot be shown outside an excluded subtree either.
+        (GeneralName::Rfc822Name(_), NameRef::Email(e)) if mailbox_parts(e).is_none() => None,
         (GeneralName::Rfc822Name(b), NameRef::Email(e)) => Some(email_within(b.as_str(), e)),
-        (GeneralName::DnsName(b), NameRef::Dns(d)) => Some(dns_within(b.as_str(), d)),
+        (GeneralName::DnsName(b), NameRef::Dns(d)) => dns_in_subtree(b.as_str(), d, side),
         (GeneralName::UniformResourceIdentifier(b), NameRef::Uri(u)) => {
             uri_host(u).map(|h| host_within_uri_constraint(b.as_str(), h))
         }
@@ -182,32 +213,79 @@ fn domain_within(domain: &str, name: &str) -> bool {
         && name.as_bytes().get(name.len() - domain.len() - 1) == Some(&b'.')
 }
 
-/// dNSName constraint: zero or more labels added to the left. A leading dot is tolerated
-/// as "subdomains only" (common in practice).
-fn dns_within(base: &str, name: &str) -> bool {
-    if base.is_empty() {
-        return true;
+/// A DNS name as far as constraints go: ASCII, non-empty dot-separated labels, no `*`.
+/// (Stricter syntax, RFC 1034 letters-digits-hyphens, is not required: underscores occur
+/// in real names and do not make the comparison ambiguous.)
+fn dns_name_ok(s: &str) -> bool {
+    s.is_ascii() && !s.contains('*') && s.split('.').all(|l| !l.is_empty())
+}
+
+/// dNSName constraint (RFC 5280 §4.2.1.10): `host.example.com` covers that name and every
+/// name made by adding labels to the left; the empty name covers every name.
+///
+/// - A base with a leading period or a wildcard is malformed (RFC 5280 allows the leading
+///   period for URI and mailbox constraints only); it gives `None`, a violation, rather than
+///   a guess at what the CA meant (OpenSSL's "subdomains only" reading is what x509-limbo
+///   `rfc5280::nc::invalid-dnsname-leading-period` rejects).
+/// - A subjectAltName that is not a DNS name (`.example.com`) is inside no subtree.
+/// - A wildcard name `*.example.com` stands for every `label.example.com` (RFC 9525 §6.3):
+///   permitted only when `example.com` is inside the base, excluded when `example.com` is
+///   inside the base or the base is one of those names (CVE-2025-61727: an excluded
+///   `bar.example.com` must refuse `*.example.com`, which a client would accept for it).
+fn dns_in_subtree(base: &str, name: &str, side: Side) -> Option<bool> {
+    if !base.is_empty() && !dns_name_ok(base) {
+        return None;
     }
-    match base.strip_prefix('.') {
-        Some(domain) => {
-            name.len() > domain.len() && domain_within(domain, name) && !eq_ci(domain, name)
-        }
-        None => domain_within(base, name),
+    let wildcard_parent = name.strip_prefix("*.");
+    let host = wildcard_parent.unwrap_or(name);
+    if !dns_name_ok(host) {
+        return None;
     }
+    if base.is_empty() || domain_within(base, host) {
+        return Some(true);
+    }
+    Some(match (wildcard_parent, side) {
+        (Some(parent), Side::Excluded) => is_child(parent, base),
+        _ => false,
+    })
+}
+
+/// `name` is `parent` with exactly one label added to the left.
+fn is_child(parent: &str, name: &str) -> bool {
+    name.len() > parent.len() + 1
+        && domain_within(parent, name)
+        && name
+            .get(..name.len() - parent.len() - 1)
+            .is_some_and(|label| !label.contains('.'))
+}
+
+/// A name is a mailbox (RFC 5280 §4.2.1.6: rfc822Name is a `Mailbox`, RFC 5321 §4.1.2) as
+/// far as constraints need: one `@`, a non-empty local part without `@`, and a host of
+/// non-empty dot-separated labels. A quoted local part holding `@` is not accepted: it is
+/// vanishingly rare and splitting it right is where constraint bypasses come from.
+fn mailbox_parts(email: &str) -> Option<(&str, &str)> {
+    let (local, host) = email.split_once('@')?;
+    if local.is_empty() || host.is_empty() || host.contains('@') {
+        return None;
+    }
+    if host.split('.').any(str::is_empty) {
+        return None;
+    }
+    Some((local, host))
 }
 
 /// rfc822Name constraint: a full mailbox, a host (all mailboxes there), or `.domain`
-/// (mailboxes on any host in the domain).
+/// (mailboxes on any host in the domain). A name that is not a mailbox is inside no
+/// subtree (RFC 5280 §4.2.1.10: every name must be shown to lie in a permitted subtree;
+/// `a@b@example.com` is not in `example.com`), and is refused by an excluded one.
 fn email_within(base: &str, email: &str) -> bool {
-    let Some((_, host)) = email.rsplit_once('@') else {
+    let Some((local, host)) = mailbox_parts(email) else {
         return false;
     };
     if base.contains('@') {
         // The local part is case-sensitive, the host is not.
-        return match base.rsplit_once('@') {
-            Some((bl, bh)) => {
-                email.rsplit_once('@').is_some_and(|(l, _)| l == bl) && eq_ci(bh, host)
-            }
+        return match mailbox_parts(base) {
+            Some((bl, bh)) => local == bl && eq_ci(bh, host),
             None => false,
         };
     }
@@ -266,12 +344,44 @@ mod tests {
 
     #[test]
     fn dns_rules() {
-        assert!(dns_within("imza.test", "imza.test"));
-        assert!(dns_within("imza.test", "a.b.IMZA.test"));
-        assert!(!dns_within("imza.test", "notimza.test"));
-        assert!(!dns_within("imza.test", "imza.test.evil"));
-        assert!(dns_within(".imza.test", "a.imza.test"));
-        assert!(!dns_within(".imza.test", "imza.test"));
+        let p = |b, n| dns_in_subtree(b, n, Side::Permitted);
+        let x = |b, n| dns_in_subtree(b, n, Side::Excluded);
+        assert_eq!(p("imza.test", "imza.test"), Some(true));
+        assert_eq!(p("imza.test", "a.b.IMZA.test"), Some(true));
+        assert_eq!(p("imza.test", "notimza.test"), Some(false));
+        assert_eq!(p("imza.test", "imza.test.evil"), Some(false));
+        assert_eq!(p("", "anything.test"), Some(true));
+        // RFC 5280 §4.2.1.10: no leading period and no wildcard in a dNSName constraint.
+        // x509-limbo rfc5280::nc::invalid-dnsname-leading-period, invalid-dnsname-wildcard.
+        assert_eq!(p(".imza.test", "a.imza.test"), None);
+        assert_eq!(x(".imza.test", "imza.test"), None);
+        assert_eq!(p("*.imza.test", "a.imza.test"), None);
+        // A subjectAltName that is no DNS name is inside nothing (nc-permits-invalid-dns-san).
+        assert_eq!(p("imza.test", ".imza.test"), None);
+        assert_eq!(p("imza.test", "a..imza.test"), None);
+        assert_eq!(p("imza.test", "ba*.imza.test"), None);
+    }
+
+    #[test]
+    fn dns_wildcard_names_against_subtrees() {
+        let p = |b, n| dns_in_subtree(b, n, Side::Permitted);
+        let x = |b, n| dns_in_subtree(b, n, Side::Excluded);
+        // webpki::nc::nc-permits-dns-san-pattern: every foo.com child is inside foo.com.
+        assert_eq!(p("foo.com", "*.foo.com"), Some(true));
+        // cve-2025-61727-nc-permits-variant: `*.example.com` also stands for names outside
+        // `foo.example.com`.
+        assert_eq!(p("foo.example.com", "*.example.com"), Some(false));
+        // CVE-2025-61727 / rfc5280::nc::nc-forbids-dnsname-wildcard-san: the wildcard
+        // stands for the excluded name.
+        assert_eq!(x("bar.example.com", "*.example.com"), Some(true));
+        assert_eq!(x("example.com", "*.example.com"), Some(true));
+        assert_eq!(x("com", "*.example.com"), Some(true));
+        // Deeper than one label: the wildcard cannot reach it.
+        assert_eq!(x("a.bar.example.com", "*.example.com"), Some(false));
+        assert_eq!(x("other.test", "*.example.com"), Some(false));
+        assert!(is_child("example.com", "bar.example.com"));
+        assert!(!is_child("example.com", "a.bar.example.com"));
+        assert!(!is_child("example.com", "barexample.com"));
     }
 
     #[test]
@@ -283,6 +393,12 @@ mod tests {
         assert!(email_within("a@imza.test", "a@IMZA.test"));
         assert!(!email_within("a@imza.test", "A@imza.test"));
         assert!(!email_within("imza.test", "no-at-sign"));
+        // x509-limbo rfc5280::nc::nc-permits-invalid-email-san: splitting at the last `@`
+        // put this "inside" example.com.
+        assert!(!email_within("example.com", "invalid@address@example.com"));
+        assert!(!email_within(".example.com", "a@@x.example.com"));
+        assert!(!email_within("example.com", "@example.com"));
+        assert!(!email_within("example.com", "a@example..com"));
     }
 
     #[test]

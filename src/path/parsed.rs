@@ -8,6 +8,7 @@ use const_oid::{AssociatedOid, ObjectIdentifier};
 use der::asn1::{AnyRef, BitStringRef};
 use der::{Decode, Encode, Sequence};
 use spki::AlgorithmIdentifierRef;
+use x509_cert::ext::pkix::constraints::name::GeneralSubtrees;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{
     BasicConstraints, CertificatePolicies, ExtendedKeyUsage, KeyUsage, KeyUsages, NameConstraints,
@@ -121,6 +122,15 @@ impl ParsedCert {
             })?
             .to_vec();
         let t = &cert.tbs_certificate;
+        // RFC 5280 §4.1.2.4: "The issuer field MUST contain a non-empty distinguished name".
+        // An empty issuer would chain to any CA with an empty subject (which §4.1.2.6 forbids
+        // as well): nothing identifies the issuer.
+        if t.issuer.0.is_empty() {
+            return Err(Error::Malformed {
+                what: "certificate",
+                detail: "empty issuer name (RFC 5280 §4.1.2.4)".into(),
+            });
+        }
         let enc = |what: &'static str| move |e| Error::malformed(what, e);
         let spki = t
             .subject_public_key_info
@@ -181,7 +191,25 @@ impl ParsedCert {
             } else if id == SubjectAltName::OID {
                 p.subject_alt_names = SubjectAltName::from_der(v).map_err(bad)?.0;
             } else if id == NameConstraints::OID {
-                p.name_constraints = Some(NameConstraints::from_der(v).map_err(bad)?);
+                let nc = NameConstraints::from_der(v).map_err(bad)?;
+                // RFC 5280 §4.2.1.10: "either the permittedSubtrees field or the
+                // excludedSubtrees MUST be present", and GeneralSubtrees is SIZE (1..MAX).
+                // An empty extension would silently constrain nothing.
+                let empty = |t: &Option<GeneralSubtrees>| t.as_ref().is_none_or(Vec::is_empty);
+                let present_but_empty =
+                    |t: &Option<GeneralSubtrees>| t.as_ref().is_some_and(Vec::is_empty);
+                if (empty(&nc.permitted_subtrees) && empty(&nc.excluded_subtrees))
+                    || present_but_empty(&nc.permitted_subtrees)
+                    || present_but_empty(&nc.excluded_subtrees)
+                {
+                    return Err(Error::Malformed {
+                        what: "certificate extension",
+                        detail: "nameConstraints with an empty or absent subtree list \
+                                 (RFC 5280 §4.2.1.10)"
+                            .into(),
+                    });
+                }
+                p.name_constraints = Some(nc);
             } else if id == CertificatePolicies::OID {
                 p.policies = CertificatePolicies::from_der(v)
                     .map_err(bad)?

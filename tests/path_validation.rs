@@ -1,0 +1,427 @@
+//! Path validation on the generated test PKI (test-vectors/pki, made by
+//! test-vectors/generate-pki.sh): every case the generator makes, with the typed reason.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::path::{Path, PathBuf};
+
+use imza::path::{self, Constraint, Indication, Options, PathError, Purpose, SubIndication};
+use imza::time::UnixTime;
+use imza::trust::{AnchorConstraints, TrustStore};
+
+fn pki(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("test-vectors/pki")
+        .join(rel)
+}
+
+fn certs(rel: &str) -> Vec<Vec<u8>> {
+    imza::cert::parse_any(&std::fs::read(pki(rel)).unwrap())
+        .unwrap()
+        .iter()
+        .map(|c| der::Encode::to_der(c).unwrap())
+        .collect()
+}
+
+fn at(s: &str) -> UnixTime {
+    UnixTime::parse_rfc3339(s).unwrap()
+}
+
+const T2027: &str = "2027-01-01T00:00:00Z";
+
+fn run(
+    leaf: &str,
+    intermediates: &[&str],
+    trust: &str,
+    purpose: Purpose,
+    time: &str,
+) -> Result<path::ValidPath, PathError> {
+    let leaf = certs(leaf).remove(0);
+    let pool: Vec<Vec<u8>> = intermediates.iter().flat_map(|i| certs(i)).collect();
+    let refs: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
+    let mut store = TrustStore::new();
+    store
+        .add_pem_or_der(&std::fs::read(pki(trust)).unwrap())
+        .unwrap();
+    path::validate(&leaf, &refs, &store, &Options::new(at(time), purpose))
+}
+
+fn p256(leaf: &str, purpose: Purpose, time: &str) -> Result<path::ValidPath, PathError> {
+    run(
+        &format!("ecdsa-p256/{leaf}.pem"),
+        &["ecdsa-p256/intermediate.pem"],
+        "ecdsa-p256/root.pem",
+        purpose,
+        time,
+    )
+}
+
+fn constraint(r: Result<path::ValidPath, PathError>) -> Constraint {
+    match r {
+        Err(PathError::ChainConstraints { constraint, .. }) => constraint,
+        other => panic!("expected a chain constraint failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn valid_paths_for_each_algorithm_and_purpose() {
+    for (leaf, purpose) in [
+        ("signer", Purpose::DocumentSigning),
+        ("login", Purpose::Authentication),
+        ("tsa", Purpose::Timestamping),
+        ("ocsp-responder", Purpose::OcspSigning),
+        ("unknown-noncritical-ext", Purpose::DocumentSigning),
+        ("revoked", Purpose::DocumentSigning), // path validation alone does not see revocation
+    ] {
+        let p = p256(leaf, purpose, T2027).unwrap_or_else(|e| panic!("{leaf}: {e}"));
+        assert_eq!(p.chain().count(), 3, "{leaf}: leaf, intermediate, root");
+    }
+    for dir in ["ecdsa-p384", "ecdsa-p521", "rsa"] {
+        run(
+            &format!("{dir}/signer.pem"),
+            &[&format!("{dir}/intermediate.pem")],
+            &format!("{dir}/root.pem"),
+            Purpose::DocumentSigning,
+            T2027,
+        )
+        .unwrap_or_else(|e| panic!("{dir}: {e}"));
+    }
+    // RSA-PSS signature on the leaf.
+    run(
+        "rsa/signer-pss.pem",
+        &["rsa/intermediate.pem"],
+        "rsa/root.pem",
+        Purpose::DocumentSigning,
+        T2027,
+    )
+    .unwrap();
+    // The signer's policy is reported.
+    let p = p256("signer", Purpose::DocumentSigning, T2027).unwrap();
+    assert_eq!(p.leaf_policies[0].to_string(), "1.3.6.1.4.1.99999.1.1");
+}
+
+#[test]
+fn validity_periods_at_the_given_time() {
+    let e = p256("expired", Purpose::Any, T2027).unwrap_err();
+    assert!(matches!(e, PathError::Expired { .. }), "{e}");
+    assert_eq!(e.sub_indication(), SubIndication::OUT_OF_BOUNDS_NO_POE);
+    assert_eq!(e.indication(), Indication::INDETERMINATE);
+    // Valid at a past time when it was valid.
+    p256("expired", Purpose::Any, "2021-01-01T00:00:00Z").unwrap();
+
+    let e = p256("not-yet-valid", Purpose::Any, T2027).unwrap_err();
+    assert!(matches!(e, PathError::NotYetValid { .. }), "{e}");
+    assert_eq!(e.sub_indication(), SubIndication::NOT_YET_VALID);
+    p256("not-yet-valid", Purpose::Any, "2045-06-01T00:00:00Z").unwrap();
+
+    // The whole chain is checked: nothing is valid after the root expires (2050).
+    let e = p256("signer", Purpose::Any, "2051-01-01T00:00:00Z").unwrap_err();
+    assert!(matches!(e, PathError::Expired { .. }), "{e}");
+}
+
+#[test]
+fn purposes_key_usage_and_eku() {
+    assert_eq!(
+        constraint(p256("wrong-ku", Purpose::DocumentSigning, T2027)),
+        Constraint::KeyUsage
+    );
+    assert_eq!(
+        constraint(p256("wrong-ku", Purpose::Authentication, T2027)),
+        Constraint::KeyUsage
+    );
+    assert_eq!(
+        constraint(p256("wrong-eku", Purpose::DocumentSigning, T2027)),
+        Constraint::ExtendedKeyUsage
+    );
+    assert_eq!(
+        constraint(p256("wrong-eku", Purpose::Authentication, T2027)),
+        Constraint::ExtendedKeyUsage
+    );
+    // Time-stamping wants the sole, critical timeStamping EKU; OCSP signing its own EKU.
+    for leaf in ["signer", "login", "ocsp-responder"] {
+        assert_eq!(
+            constraint(p256(leaf, Purpose::Timestamping, T2027)),
+            Constraint::ExtendedKeyUsage,
+            "{leaf}"
+        );
+    }
+    for leaf in ["signer", "login", "tsa"] {
+        assert_eq!(
+            constraint(p256(leaf, Purpose::OcspSigning, T2027)),
+            Constraint::ExtendedKeyUsage,
+            "{leaf}"
+        );
+    }
+    assert_eq!(
+        constraint(p256("login", Purpose::DocumentSigning, T2027)),
+        Constraint::ExtendedKeyUsage
+    );
+}
+
+#[test]
+fn unknown_critical_extension() {
+    let e = p256("unknown-critical-ext", Purpose::Any, T2027).unwrap_err();
+    match &e {
+        PathError::UnknownCriticalExtension { oid, .. } => {
+            assert_eq!(oid.to_string(), "1.3.6.1.4.1.99999.9.9")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        e.sub_indication(),
+        SubIndication::CERTIFICATE_CHAIN_GENERAL_FAILURE
+    );
+}
+
+#[test]
+fn ca_constraints_path_length_and_names() {
+    // pathLen 0 on an intermediate, with another intermediate below it.
+    let e = run(
+        "pathlen/leaf-too-deep.pem",
+        &["pathlen/chain-too-deep.pem"],
+        "pathlen/root.pem",
+        Purpose::Any,
+        T2027,
+    );
+    assert!(matches!(
+        constraint(e),
+        Constraint::PathLength { limit: 0, found: 1 }
+    ));
+    run(
+        "pathlen/leaf-ok.pem",
+        &["pathlen/intermediate-pathlen0.pem"],
+        "pathlen/root.pem",
+        Purpose::Any,
+        T2027,
+    )
+    .unwrap();
+    // pathLen 0 on the trust anchor itself (enforced, as OpenSSL does).
+    let e = run(
+        "pathlen/leaf.pem",
+        &["pathlen/chain-root-pathlen0.pem"],
+        "pathlen/root-pathlen0.pem",
+        Purpose::Any,
+        T2027,
+    );
+    assert!(matches!(
+        constraint(e),
+        Constraint::PathLength { limit: 0, .. }
+    ));
+
+    for leaf in ["dn-outside", "email-outside", "email-bare-domain"] {
+        let e = run(
+            &format!("nameconstraints/{leaf}.pem"),
+            &["nameconstraints/intermediate.pem"],
+            "nameconstraints/root.pem",
+            Purpose::Any,
+            T2027,
+        );
+        assert!(
+            matches!(constraint(e), Constraint::NameConstraint { .. }),
+            "{leaf}"
+        );
+    }
+    run(
+        "nameconstraints/inside.pem",
+        &["nameconstraints/intermediate.pem"],
+        "nameconstraints/root.pem",
+        Purpose::Any,
+        T2027,
+    )
+    .unwrap();
+
+    for (leaf, int) in [
+        ("leaf-ca-false", "intermediate-ca-false"),
+        ("leaf-no-bc", "intermediate-no-bc"),
+    ] {
+        let e = run(
+            &format!("not-a-ca/{leaf}.pem"),
+            &[&format!("not-a-ca/{int}.pem")],
+            "not-a-ca/root.pem",
+            Purpose::Any,
+            T2027,
+        );
+        assert_eq!(constraint(e), Constraint::NotACa, "{leaf}");
+    }
+    let e = run(
+        "ca-without-keycertsign/leaf.pem",
+        &["ca-without-keycertsign/intermediate.pem"],
+        "ca-without-keycertsign/root.pem",
+        Purpose::Any,
+        T2027,
+    );
+    assert_eq!(constraint(e), Constraint::NoKeyCertSign);
+}
+
+#[test]
+fn path_building_across_candidates() {
+    // Two intermediates with the same name, the decoy first, with and without AKI.
+    for leaf in ["leaf", "leaf-no-aki"] {
+        run(
+            &format!("same-name/{leaf}.pem"),
+            &["same-name/candidates.pem"],
+            "same-name/root.pem",
+            Purpose::Any,
+            T2027,
+        )
+        .unwrap_or_else(|e| panic!("{leaf}: {e}"));
+    }
+    // Key rollover: trusted new root directly, or the old root through the cross cert.
+    run(
+        "cross/leaf.pem",
+        &["cross/intermediate.pem"],
+        "cross/new-root.pem",
+        Purpose::Any,
+        T2027,
+    )
+    .unwrap();
+    let p = run(
+        "cross/leaf.pem",
+        &["cross/intermediate.pem", "cross/new-root-cross.pem"],
+        "cross/old-root.pem",
+        Purpose::Any,
+        T2027,
+    )
+    .unwrap();
+    assert_eq!(p.chain().count(), 4);
+    let e = run(
+        "cross/leaf.pem",
+        &["cross/intermediate.pem"],
+        "cross/old-root.pem",
+        Purpose::Any,
+        T2027,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.sub_indication(),
+        SubIndication::NO_CERTIFICATE_CHAIN_FOUND
+    );
+    // Another hierarchy's root: no chain.
+    let e = run(
+        "ecdsa-p521/signer.pem",
+        &["ecdsa-p521/intermediate.pem"],
+        "ecdsa-p384/root.pem",
+        Purpose::Any,
+        T2027,
+    )
+    .unwrap_err();
+    assert!(matches!(e, PathError::NoChainFound { .. }), "{e}");
+}
+
+#[test]
+fn most_specific_failure_wins() {
+    // Several candidates fail differently: a wrong intermediate (no chain) and the right
+    // one whose leaf is expired. The expiry is reported, not "no chain".
+    let e = run(
+        "ecdsa-p256/expired.pem",
+        &["same-name/candidates.pem", "ecdsa-p256/intermediate.pem"],
+        "ecdsa-p256/root.pem",
+        Purpose::Any,
+        T2027,
+    )
+    .unwrap_err();
+    assert!(matches!(e, PathError::Expired { .. }), "{e}");
+}
+
+#[test]
+fn work_budget_is_its_own_error() {
+    let leaf = certs("ecdsa-p256/signer.pem").remove(0);
+    let int = certs("ecdsa-p256/intermediate.pem").remove(0);
+    let mut store = TrustStore::new();
+    store
+        .add_pem_or_der(&std::fs::read(pki("ecdsa-p256/root.pem")).unwrap())
+        .unwrap();
+    let mut opts = Options::new(at(T2027), Purpose::Any);
+    opts.budget.signature_checks = 1;
+    let e = path::validate(&leaf, &[&int], &store, &opts).unwrap_err();
+    assert!(matches!(e, PathError::BudgetExceeded { .. }), "{e}");
+}
+
+#[test]
+fn anchor_constraints_limit_purpose_and_time() {
+    let leaf = certs("ecdsa-p256/signer.pem").remove(0);
+    let int = certs("ecdsa-p256/intermediate.pem").remove(0);
+    let root = certs("ecdsa-p256/root.pem").remove(0);
+    let mut store = TrustStore::new();
+    store
+        .add_der(
+            &root,
+            AnchorConstraints::for_purposes(vec![Purpose::Authentication]),
+        )
+        .unwrap();
+    let e = path::validate(
+        &leaf,
+        &[&int],
+        &store,
+        &Options::new(at(T2027), Purpose::DocumentSigning),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        e,
+        PathError::ChainConstraints {
+            constraint: Constraint::AnchorConstraints,
+            ..
+        }
+    ));
+    let mut store = TrustStore::new();
+    store
+        .add_der(
+            &root,
+            AnchorConstraints::between(None, Some(at("2026-01-01T00:00:00Z"))),
+        )
+        .unwrap();
+    assert!(path::validate(
+        &leaf,
+        &[&int],
+        &store,
+        &Options::new(at(T2027), Purpose::Any)
+    )
+    .is_err());
+    assert!(path::validate(
+        &leaf,
+        &[&int],
+        &store,
+        &Options::new(at("2025-06-01T00:00:00Z"), Purpose::Any)
+    )
+    .is_ok());
+}
+
+#[test]
+fn required_policies() {
+    let leaf = certs("ecdsa-p256/signer.pem").remove(0);
+    let int = certs("ecdsa-p256/intermediate.pem").remove(0);
+    let mut store = TrustStore::new();
+    store
+        .add_pem_or_der(&std::fs::read(pki("ecdsa-p256/root.pem")).unwrap())
+        .unwrap();
+    let mut opts = Options::new(at(T2027), Purpose::Any);
+    opts.required_policies = vec!["1.2.3.4".parse().unwrap()];
+    let e = path::validate(&leaf, &[&int], &store, &opts).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            PathError::ChainConstraints {
+                constraint: Constraint::Policy,
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn garbage_leaf_is_malformed() {
+    let store = TrustStore::new();
+    let e = path::validate(
+        b"\x30\x03\x02\x01\x01",
+        &[],
+        &store,
+        &Options::new(at(T2027), Purpose::Any),
+    )
+    .unwrap_err();
+    assert_eq!(e.sub_indication(), SubIndication::FORMAT_FAILURE);
+}
