@@ -5,9 +5,7 @@ use alloc::vec::Vec;
 
 use const_oid::db::{rfc5280 as o5280, rfc5912, rfc6960};
 use const_oid::{AssociatedOid, ObjectIdentifier};
-use der::asn1::{AnyRef, BitStringRef};
-use der::{Decode, Encode, Sequence};
-use spki::AlgorithmIdentifierRef;
+use der::{Decode, Encode};
 use x509_cert::ext::pkix::constraints::name::GeneralSubtrees;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{
@@ -19,15 +17,6 @@ use x509_cert::Certificate;
 use crate::crypto::SignatureAlgorithm;
 use crate::error::Error;
 use crate::time::UnixTime;
-
-/// `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }`
-/// (RFC 5280 §4.1), read only to recover the exact `tbsCertificate` bytes that were signed.
-#[derive(Sequence)]
-struct RawCertificate<'a> {
-    tbs: AnyRef<'a>,
-    signature_algorithm: AlgorithmIdentifierRef<'a>,
-    signature: BitStringRef<'a>,
-}
 
 /// Extensions path validation understands; any other critical extension fails validation.
 const UNDERSTOOD: &[ObjectIdentifier] = &[
@@ -97,30 +86,18 @@ impl ParsedCert {
     /// are errors (RFC 5280 §4.1.1.2, §4.2).
     pub fn from_der(der: &[u8]) -> Result<Self, Error> {
         let cert = crate::cert::parse_der(der)?;
-        let raw = RawCertificate::from_der(der).map_err(|e| Error::malformed("certificate", e))?;
-        let tbs = raw
-            .tbs
-            .to_der()
-            .map_err(|e| Error::malformed("tbsCertificate", e))?;
+        // The exact signed bytes, cut out of the input (RFC 5280 §4.1).
+        let crate::signed::SignedParts {
+            tbs,
+            algorithm: signature_algorithm,
+            signature,
+        } = crate::signed::SignedParts::split(der, "certificate")?;
         if cert.signature_algorithm != cert.tbs_certificate.signature {
             return Err(Error::Malformed {
                 what: "certificate",
                 detail: "signatureAlgorithm differs from tbsCertificate.signature".into(),
             });
         }
-        let signature_algorithm = raw
-            .signature_algorithm
-            .to_der()
-            .map_err(|e| Error::malformed("signatureAlgorithm", e))
-            .and_then(|d| SignatureAlgorithm::from_algorithm_identifier_der(&d));
-        let signature = raw
-            .signature
-            .as_bytes()
-            .ok_or_else(|| Error::Malformed {
-                what: "certificate",
-                detail: "signatureValue has unused bits".into(),
-            })?
-            .to_vec();
         let t = &cert.tbs_certificate;
         // RFC 5280 §4.1.2.4: "The issuer field MUST contain a non-empty distinguished name".
         // An empty issuer would chain to any CA with an empty subject (which §4.1.2.6 forbids
