@@ -425,3 +425,144 @@ fn garbage_leaf_is_malformed() {
     .unwrap_err();
     assert_eq!(e.sub_indication(), SubIndication::FORMAT_FAILURE);
 }
+
+/// Runs openssl in `dir`; the weak-crypto fixtures are made at test time so the checked-in
+/// PKI stays free of them.
+fn openssl(dir: &Path, args: &[&str]) {
+    let st = std::process::Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl runs");
+    assert!(st.success(), "openssl {args:?}");
+}
+
+#[test]
+fn weak_algorithms_are_crypto_constraints_failures() {
+    let dir = std::env::temp_dir().join(format!("imza-weak-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let root = pki("rsa/root.pem");
+    let root_key = pki("rsa/root.key");
+    let (root, root_key) = (root.to_str().unwrap(), root_key.to_str().unwrap());
+    // A leaf signed by the RSA root with SHA-1, and a leaf with an RSA-1024 key signed with SHA-256.
+    openssl(
+        &dir,
+        &[
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-out",
+            "a.key",
+        ],
+    );
+    openssl(
+        &dir,
+        &[
+            "req",
+            "-new",
+            "-key",
+            "a.key",
+            "-subj",
+            "/CN=SHA-1 leaf",
+            "-out",
+            "a.csr",
+        ],
+    );
+    openssl(
+        &dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "a.csr",
+            "-CA",
+            root,
+            "-CAkey",
+            root_key,
+            "-sha1",
+            "-days",
+            "30",
+            "-set_serial",
+            "1",
+            "-out",
+            "sha1.pem",
+        ],
+    );
+    openssl(
+        &dir,
+        &[
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:1024",
+            "-out",
+            "b.key",
+        ],
+    );
+    openssl(
+        &dir,
+        &[
+            "req",
+            "-new",
+            "-key",
+            "b.key",
+            "-subj",
+            "/CN=RSA-1024 leaf",
+            "-out",
+            "b.csr",
+        ],
+    );
+    openssl(
+        &dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "b.csr",
+            "-CA",
+            root,
+            "-CAkey",
+            root_key,
+            "-sha256",
+            "-days",
+            "30",
+            "-set_serial",
+            "2",
+            "-out",
+            "rsa1024.pem",
+        ],
+    );
+
+    let mut store = TrustStore::new();
+    store.add_pem_or_der(&std::fs::read(root).unwrap()).unwrap();
+    let now = UnixTime::from_secs(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    );
+    let sha1 = imza::cert::parse_any(&std::fs::read(dir.join("sha1.pem")).unwrap()).unwrap();
+    let sha1 = der::Encode::to_der(&sha1[0]).unwrap();
+    let e = path::validate(&sha1, &[], &store, &Options::new(now, Purpose::Any)).unwrap_err();
+    assert!(matches!(e, PathError::CryptoConstraints { .. }), "{e}");
+    assert_eq!(
+        e.sub_indication(),
+        SubIndication::CRYPTO_CONSTRAINTS_FAILURE
+    );
+    // The legacy policy lets the SHA-1 signature through.
+    let mut legacy = Options::new(now, Purpose::Any);
+    legacy.crypto_policy = imza::crypto::Policy::LEGACY;
+    path::validate(&sha1, &[], &store, &legacy).unwrap();
+
+    // An RSA-1024 leaf verifies fine as a signed certificate; it is the leaf's own key
+    // that is weak, which the signature layers refuse when they use it. Its chain is valid.
+    let weak = imza::cert::parse_any(&std::fs::read(dir.join("rsa1024.pem")).unwrap()).unwrap();
+    let weak = der::Encode::to_der(&weak[0]).unwrap();
+    path::validate(&weak, &[], &store, &Options::new(now, Purpose::Any)).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -96,8 +96,12 @@ fn responder(port: u16, signer: &str) -> Responder {
 }
 
 fn ask(port: u16, leaf: &str, nonce: Option<&[u8]>) -> Vec<u8> {
+    ask_with(port, leaf, nonce, HashAlgorithm::Sha1)
+}
+
+fn ask_with(port: u16, leaf: &str, nonce: Option<&[u8]>, hash: HashAlgorithm) -> Vec<u8> {
     let (c, issuer) = (cert(leaf), cert("ecdsa-p256/intermediate"));
-    let req = ocsp::request(&c, &issuer, HashAlgorithm::Sha1, nonce).unwrap();
+    let req = ocsp::request(&c, &issuer, hash, nonce).unwrap();
     let url = format!("http://127.0.0.1:{port}/");
     let resp = BlockingHttp::new()
         .send(&Request {
@@ -160,6 +164,15 @@ fn real_openssl_responder_good_revoked_unknown_and_rogue() {
     )
     .unwrap();
     assert_eq!(later.status, Status::Good);
+
+    // A SHA-256 CertID is understood by the responder and matched by imza.
+    let sha256 = ask_with(port, "ecdsa-p256/revoked", None, HashAlgorithm::Sha256);
+    assert!(matches!(
+        ocsp::check_response(&sha256, &cert("ecdsa-p256/revoked"), &issuer, &opts)
+            .unwrap()
+            .status,
+        Status::Revoked { .. }
+    ));
 
     let unknown = ocsp::check_response(
         &ask(port, "ecdsa-p256/not-in-index", None),
