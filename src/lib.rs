@@ -27,6 +27,7 @@ pub mod cert;
 pub mod crl;
 pub mod crypto;
 pub mod error;
+pub mod jose;
 pub mod ocsp;
 pub mod path;
 pub mod revocation;

@@ -8,6 +8,7 @@
 
 mod cert;
 mod exit;
+mod token;
 mod verify_cert;
 
 use std::process::ExitCode;
@@ -27,6 +28,9 @@ enum Command {
     /// X.509 certificates.
     #[command(subcommand)]
     Cert(cert::CertCommand),
+    /// Login tokens: JWS/JWT issue and verify.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
     };
     let result = std::panic::catch_unwind(|| match cli.command {
         Command::Cert(cmd) => cert::run(cmd),
+        Command::Token(cmd) => token::run(cmd),
     });
     match result {
         Ok(Ok(code)) => ExitCode::from(code),

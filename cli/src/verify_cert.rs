@@ -169,7 +169,7 @@ fn first_der(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, Failure> {
 
 /// Loads anchors from files and folders. In a folder, files that are not certificates are
 /// skipped (a README beside the roots is common) and named on stderr in text mode.
-fn load_trust(paths: &[PathBuf], quiet: bool) -> Result<TrustStore, Failure> {
+pub(crate) fn load_trust(paths: &[PathBuf], quiet: bool) -> Result<TrustStore, Failure> {
     let mut store = TrustStore::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| Failure::io(p, &e))?;

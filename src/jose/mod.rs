@@ -1,0 +1,251 @@
+//! JOSE: JWS (RFC 7515, RFC 7797), JWK/JWKS (RFC 7517, 7518, 7638, 8037), JWT (RFC 7519)
+//! and OpenID Connect ID tokens, and the issuing side of single sign-on.
+//!
+//! The defences are structural, not options: keys are bound to one algorithm when they are
+//! made ([`jws::VerifyKey`]), the verifier takes an explicit algorithm allow-list, `none` is
+//! not an algorithm here, keys named in a token header (`jwk`, `jku`, `x5u`) are never used,
+//! `x5c` only with a trust store, unknown `crit` entries are refused, and a malformed claim
+//! is an error rather than an absent one.
+
+pub mod jwk;
+pub mod jws;
+pub mod jwt;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use base64ct::{Base64UrlUnpadded, Encoding};
+
+use crate::error::Error;
+
+/// Why a token or key was refused. Every check has its own variant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JoseError {
+    /// Not well-formed: `what` names the part (header, payload, signature, JWK member ...).
+    Malformed {
+        /// The part.
+        what: &'static str,
+        /// What was wrong.
+        detail: String,
+    },
+    /// A JWE (five parts) was given to the JWS verifier; they have separate entry points.
+    NotAJws,
+    /// Too large.
+    TooLarge {
+        /// Which limit.
+        what: &'static str,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// `alg: none`, or an algorithm not on the verifier's allow-list.
+    AlgorithmNotAllowed(String),
+    /// A `crit` entry the verifier does not implement, or a malformed `crit`.
+    UnsupportedCritical(String),
+    /// No configured key fits the token (kid / alg).
+    NoMatchingKey,
+    /// Several configured keys fit and the token does not say which (no `kid`).
+    AmbiguousKey,
+    /// The key does not fit the algorithm (an RSA key for ES256, a P-384 key for ES256 ...).
+    KeyMismatch(String),
+    /// The signature does not verify.
+    BadSignature,
+    /// The `x5c` certificate chain is not valid.
+    Certificate(String),
+    /// A claim is missing, malformed or fails its check (expired, wrong audience ...).
+    Claim(ClaimError),
+    /// Key material or crypto failed.
+    Crypto(Error),
+}
+
+/// A JWT / ID token claim check that failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ClaimError {
+    /// A claim has the wrong JSON type (`exp: "tomorrow"`): malformed, not absent.
+    Malformed(&'static str),
+    /// A required claim is absent.
+    Missing(&'static str),
+    /// `exp` has passed (beyond the leeway).
+    Expired,
+    /// `nbf` is in the future (beyond the leeway).
+    NotYetValid,
+    /// `iat` is in the future, or older than the maximum age.
+    IssuedAt,
+    /// `iss` is not the expected issuer.
+    Issuer,
+    /// `aud` does not contain an expected audience.
+    Audience,
+    /// `azp` missing with several audiences, or not the client.
+    AuthorizedParty,
+    /// `nonce` differs.
+    Nonce,
+    /// `auth_time` is older than the maximum authentication age.
+    AuthTime,
+    /// `at_hash` / `c_hash` do not match.
+    Hash(&'static str),
+    /// The header `typ` is not the expected one.
+    Type,
+}
+
+impl fmt::Display for ClaimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Malformed(c) => write!(f, "claim {c} is malformed"),
+            Self::Missing(c) => write!(f, "claim {c} is missing"),
+            Self::Expired => f.write_str("token expired (exp)"),
+            Self::NotYetValid => f.write_str("token not yet valid (nbf)"),
+            Self::IssuedAt => f.write_str("iat is in the future or older than allowed"),
+            Self::Issuer => f.write_str("wrong issuer (iss)"),
+            Self::Audience => f.write_str("wrong audience (aud)"),
+            Self::AuthorizedParty => f.write_str("wrong or missing authorized party (azp)"),
+            Self::Nonce => f.write_str("nonce does not match"),
+            Self::AuthTime => f.write_str("authentication too old (auth_time)"),
+            Self::Hash(c) => write!(f, "{c} does not match"),
+            Self::Type => f.write_str("unexpected token type (typ)"),
+        }
+    }
+}
+
+impl fmt::Display for JoseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Malformed { what, detail } => write!(f, "malformed {what}: {detail}"),
+            Self::NotAJws => f.write_str("a JWE was given where a JWS is expected"),
+            Self::TooLarge { what, limit } => write!(f, "{what} larger than {limit} bytes"),
+            Self::AlgorithmNotAllowed(a) => write!(f, "algorithm {a:?} is not allowed"),
+            Self::UnsupportedCritical(c) => write!(f, "critical header {c:?} is not supported"),
+            Self::NoMatchingKey => f.write_str("no configured key matches the token"),
+            Self::AmbiguousKey => {
+                f.write_str("several configured keys match and the token has no kid")
+            }
+            Self::KeyMismatch(s) => write!(f, "key does not fit the algorithm: {s}"),
+            Self::BadSignature => f.write_str("signature does not verify"),
+            Self::Certificate(s) => write!(f, "x5c certificate: {s}"),
+            Self::Claim(c) => write!(f, "{c}"),
+            Self::Crypto(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl core::error::Error for JoseError {}
+
+impl From<ClaimError> for JoseError {
+    fn from(c: ClaimError) -> Self {
+        Self::Claim(c)
+    }
+}
+
+/// base64url without padding (RFC 7515 §2), strict: padding, other alphabets and
+/// non-canonical trailing bits are refused.
+pub(crate) fn b64_decode(what: &'static str, s: &str) -> Result<Vec<u8>, JoseError> {
+    Base64UrlUnpadded::decode_vec(s).map_err(|_| JoseError::Malformed {
+        what,
+        detail: "not unpadded base64url".into(),
+    })
+}
+
+/// base64url without padding.
+pub(crate) fn b64_encode(bytes: &[u8]) -> String {
+    Base64UrlUnpadded::encode_string(bytes)
+}
+
+/// Most members in one JSON object and deepest nesting accepted in headers, claims and JWKs.
+const MAX_JSON_MEMBERS: usize = 1000;
+const MAX_JSON_DEPTH: usize = 32;
+
+/// Parses a JSON object, refusing duplicate member names (RFC 7515 §4, RFC 7519 §4: a
+/// parser that keeps the last of two `alg`s is how header confusion starts) and deep
+/// nesting.
+pub(crate) fn parse_object(
+    what: &'static str,
+    bytes: &[u8],
+) -> Result<serde_json::Map<String, serde_json::Value>, JoseError> {
+    let bad = |detail: String| JoseError::Malformed { what, detail };
+    let value: StrictValue =
+        serde_json::from_slice(bytes).map_err(|e| bad(alloc::format!("{e}")))?;
+    check_depth(&value.0, 0).map_err(|()| bad("nested too deeply".into()))?;
+    match value.0 {
+        serde_json::Value::Object(m) => Ok(m),
+        _ => Err(bad("not a JSON object".into())),
+    }
+}
+
+fn check_depth(v: &serde_json::Value, depth: usize) -> Result<(), ()> {
+    if depth > MAX_JSON_DEPTH {
+        return Err(());
+    }
+    match v {
+        serde_json::Value::Array(a) => a.iter().try_for_each(|x| check_depth(x, depth + 1)),
+        serde_json::Value::Object(o) => o.values().try_for_each(|x| check_depth(x, depth + 1)),
+        _ => Ok(()),
+    }
+}
+
+/// A JSON value whose objects have unique member names.
+struct StrictValue(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for StrictValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(StrictValue)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(serde_json::Value::Number)
+            .ok_or_else(|| E::custom("non-finite number"))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(StrictValue(v)) = seq.next_element()? {
+            if out.len() == MAX_JSON_MEMBERS {
+                return Err(serde::de::Error::custom("too many array elements"));
+            }
+            out.push(v);
+        }
+        Ok(serde_json::Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let StrictValue(v) = map.next_value()?;
+            if out.len() == MAX_JSON_MEMBERS {
+                return Err(serde::de::Error::custom("too many object members"));
+            }
+            if out.insert(k.clone(), v).is_some() {
+                return Err(serde::de::Error::custom(alloc::format!(
+                    "duplicate member {k:?}"
+                )));
+            }
+        }
+        Ok(serde_json::Value::Object(out))
+    }
+}
