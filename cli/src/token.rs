@@ -70,7 +70,8 @@ pub(crate) struct VerifyArgs {
     /// Expected issuer.
     #[arg(long)]
     iss: Option<String>,
-    /// Accepted audience (repeatable); when given, `aud` is required.
+    /// Accepted audience (repeatable); when given, `aud` is required. A token that names
+    /// an audience is refused when none is given here (RFC 7519 §4.1.3).
     #[arg(long)]
     aud: Vec<String>,
     /// Expected `nonce` claim.

@@ -417,6 +417,17 @@ impl Jwks {
                 Err(e) => return Err(e),
             }
         }
+        // A set holding both symmetric and public keys is refused (Wycheproof
+        // "MixedKeySet"): a secret next to public keys means either a published document that
+        // leaks the secret (RFC 7517 §9: symmetric keys must not be disclosed) or a
+        // configuration merged by mistake, and both invite key/algorithm confusion.
+        let secrets = out
+            .iter()
+            .filter(|k| matches!(k.material, KeyMaterial::Secret(_)))
+            .count();
+        if secrets != 0 && secrets != out.len() {
+            return Err(bad("JWKS", "the set mixes symmetric (oct) and public keys"));
+        }
         Ok(Self { keys: out })
     }
 
@@ -502,7 +513,18 @@ impl JwksCache {
                 reason: alloc::format!("JWKS: HTTP status {}", resp.status),
             }));
         }
-        self.set = Some(Jwks::from_json(&resp.body)?);
+        let set = Jwks::from_json(&resp.body)?;
+        // A key set fetched from a URL is public: an HMAC secret in it is known to anyone
+        // who can fetch it, and an HS256 token "verified" with it proves nothing (RFC 7517
+        // §9). Such a set is refused, not filtered, because the provider is misconfigured.
+        if set
+            .keys
+            .iter()
+            .any(|k| matches!(k.material, KeyMaterial::Secret(_)))
+        {
+            return Err(bad("JWKS", "a fetched key set holds a symmetric (oct) key"));
+        }
+        self.set = Some(set);
         self.fetched_at = Some(now);
         Ok(())
     }
@@ -536,6 +558,56 @@ impl JwksCache {
             None => Err(JoseError::NoMatchingKey),
         }
     }
+}
+
+/// Why an RSA public key (PKCS#1 `RSAPublicKey` DER) must not verify anything, if it must not:
+/// a public exponent outside RFC 8017 §3.1 (odd, 3 <= e <= n - 1; e = 1 makes every
+/// "signature" its own padded message), or the ROCA fingerprint (CVE-2017-15361).
+pub(crate) fn rsa_key_problem(rsa_public_key: &[u8]) -> Option<&'static str> {
+    let Ok(key) = <rsa::pkcs1::RsaPublicKey<'_> as der::Decode>::from_der(rsa_public_key) else {
+        return Some("the RSA public key does not parse");
+    };
+    let n = key.modulus.as_bytes();
+    let e = key.public_exponent.as_bytes();
+    let odd = e.last().is_some_and(|b| b & 1 == 1);
+    let at_least_3 = e.len() > 1 || e.first().is_some_and(|&b| b >= 3);
+    // Both are big-endian without leading zeros: compare by length, then lexically.
+    let below_n = e.len() < n.len() || (e.len() == n.len() && e < n);
+    if !(odd && at_least_3 && below_n) {
+        return Some("the RSA public exponent must be odd and 3 <= e < n (RFC 8017 §3.1)");
+    }
+    if has_roca_fingerprint(n) {
+        return Some("the RSA modulus has the ROCA fingerprint (CVE-2017-15361)");
+    }
+    None
+}
+
+/// Whether an RSA modulus (big-endian) has the ROCA fingerprint (CVE-2017-15361; Nemec et
+/// al., "The Return of Coppersmith's Attack", CCS 2017): for each small prime `p` of the
+/// published detector, the modulus mod `p` lies in the subgroup that 65537 generates mod `p`.
+/// A modulus from a sound generator fails this for some prime with overwhelming
+/// probability; one from the flawed Infineon generator always passes it.
+fn has_roca_fingerprint(n: &[u8]) -> bool {
+    const PRIMES: [u32; 38] = [
+        3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89,
+        97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167,
+    ];
+    PRIMES.iter().all(|&p| {
+        let r = n
+            .iter()
+            .fold(0u32, |acc, &b| (acc * 256 + u32::from(b)) % p);
+        let g = 65_537 % p;
+        let mut x = 1;
+        loop {
+            if x == r {
+                return true;
+            }
+            x = x * g % p;
+            if x == 1 {
+                return false;
+            }
+        }
+    })
 }
 
 /// `kid` values an issuer derives from its keys: the RFC 7638 thumbprint.

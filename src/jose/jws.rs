@@ -98,15 +98,23 @@ impl VerifyKey {
                 "{alg} needs a secret, not a public key"
             )));
         };
-        let kind = PublicKey::from_spki_der(spki)
-            .map_err(JoseError::Crypto)?
-            .kind();
+        let key = PublicKey::from_spki_der(spki).map_err(JoseError::Crypto)?;
+        let kind = key.kind();
         let curve_ok = sig.jose_curve().is_none_or(|c| kind == KeyKind::Ec(c));
         if !kind.fits(sig) || !curve_ok {
             return Err(JoseError::KeyMismatch(alloc::format!(
                 "a {} key for {alg}",
                 kind.describe()
             )));
+        }
+        if matches!(kind, KeyKind::Rsa { .. }) {
+            // An exponent outside RFC 8017 §3.1, or a ROCA modulus (CVE-2017-15361, factorable):
+            // a signature under such a key proves nothing.
+            if let Some(reason) = super::jwk::rsa_key_problem(key.raw()) {
+                return Err(JoseError::Crypto(crate::Error::KeyRejected {
+                    reason: reason.into(),
+                }));
+            }
         }
         Ok(Self {
             alg: JwsAlgorithm::Signature(sig),
@@ -456,7 +464,12 @@ impl<'a> Verifier<'a> {
         if let Some(u) = unprotected {
             for (k, v) in u {
                 // RFC 7515 §7.2.1: the two headers are disjoint; crit and b64 only protected.
-                if header.contains_key(k) || k == "crit" || k == "b64" || k == "alg" {
+                // typ and cty too: explicit typing (RFC 8725 §3.11) keeps one kind of JWT
+                // from passing for another only if the type is under the signature, and an
+                // unprotected typ could be added by anyone.
+                if header.contains_key(k)
+                    || matches!(k.as_str(), "crit" | "b64" | "alg" | "typ" | "cty")
+                {
                     return Err(JoseError::Malformed {
                         what: "header",
                         detail: alloc::format!("{k} in the unprotected header"),
@@ -472,12 +485,9 @@ impl<'a> Verifier<'a> {
             })?;
             b64_decode("payload", s)?
         } else {
-            if payload_segment.contains(&b'.') {
-                return Err(JoseError::Malformed {
-                    what: "payload",
-                    detail: "an unencoded payload containing '.' cannot be compact".into(),
-                });
-            }
+            // RFC 7797 §5.2: a '.' only rules out the *attached compact* form, which the
+            // three-part split above already refuses; the JSON serialization and detached
+            // content may carry any payload (RFC 7797 §4.2's own example is "$.02").
             payload_segment.to_vec()
         };
         let mut input = Vec::with_capacity(protected_b64.len() + 1 + payload_segment.len());

@@ -24,7 +24,8 @@ pub struct Validation {
     pub leeway: u64,
     /// Expected `iss`, compared exactly.
     pub issuer: Option<String>,
-    /// Accepted audiences; when non-empty, `aud` is required and must contain one.
+    /// Accepted audiences; when non-empty, `aud` is required and must contain one. When
+    /// empty, a token carrying `aud` is refused (RFC 7519 §4.1.3).
     pub audiences: Vec<String>,
     /// Require `exp`.
     pub require_exp: bool,
@@ -155,7 +156,9 @@ impl Claims {
         let c = Self::parse(&verified.payload)?;
         let now = v.time.as_secs();
         match c.exp {
-            Some(exp) if now > exp.saturating_add(v.leeway) => {
+            // RFC 7519 §4.1.4: the current time must be *before* exp, so exp itself is
+            // already expired (plus the leeway). nbf below is inclusive (§4.1.5).
+            Some(exp) if now >= exp.saturating_add(v.leeway) => {
                 return Err(ClaimError::Expired.into())
             }
             None if v.require_exp => return Err(ClaimError::Missing("exp").into()),
@@ -191,6 +194,12 @@ impl Claims {
             if !c.aud.iter().any(|a| v.audiences.contains(a)) {
                 return Err(ClaimError::Audience.into());
             }
+        } else if !c.aud.is_empty() {
+            // RFC 7519 §4.1.3: a token naming audiences must be refused by a recipient that
+            // does not identify itself with one of them; a verifier configured with none
+            // identifies with none (RFC 8725 §3.9: otherwise a token for one service is
+            // accepted by another).
+            return Err(ClaimError::Audience.into());
         }
         Ok(c)
     }
