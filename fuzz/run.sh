@@ -14,6 +14,38 @@ seed() { # target, files...
 seed cert_show "$root"/test-vectors/certs/*.pem "$root"/test-vectors/certs/*.der
 mkdir -p corpus/verify
 seed crl "$root"/test-vectors/pki/*/*.crl
+# JWS/JWT: checked-in tokens (ES256 with test-vectors/certs/p256.key, HS256 with the fuzz
+# target's secret: compact, flattened, b64=false, detached) and raw claims; fresh ES256 tokens
+# from the CLI when it builds; the RFC 7520 / 7797 / 8037 examples (compact, flattened and
+# general JSON) from the shared vectors
+# (IMZA_SHARED_VECTORS, default ../shared/test-vectors from the workspace root) when there.
+seed jws_parse "$root"/fuzz/seeds/jws_parse/*
+for extra in '{"nonce":"n-0S6_WzA2Mj","azp":"portal"}' '{"roles":["a","b"],"amr":[{"x":1.5}]}'; do
+  (cd "$root" && printf '%s' "$extra" | cargo run -q -p imza-cli -- token issue \
+    --key test-vectors/certs/p256.key --iss https://login.example.ee --aud portal --claims - \
+    2>/dev/null | tr -d '\n' > "$root/fuzz/corpus/jws_parse/cli-$(printf '%s' "$extra" | cksum | cut -d' ' -f1).jwt") \
+    || rm -f "$root/fuzz/corpus/jws_parse/cli-"*.jwt
+done
+find corpus/jws_parse -type f -empty -delete
+jose=${IMZA_SHARED_VECTORS:-../shared/test-vectors}/jose
+case "$jose" in /*) ;; *) jose="$root/$jose" ;; esac
+if [ -d "$jose" ] && command -v python3 >/dev/null; then
+  python3 - "$jose" corpus/jws_parse <<'PY'
+import json, pathlib, sys
+src, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+for f in sorted(src.glob("*/*.json")):
+    try:
+        o = json.loads(f.read_text()).get("output") or {}
+    except (ValueError, AttributeError):
+        continue
+    for form in ("compact", "json_flat", "json"):
+        v = o.get(form)
+        if v:
+            data = v if isinstance(v, str) else json.dumps(v)
+            (out / f"{f.stem}.{form}").write_text(data)
+PY
+fi
+seed jwk_parse "$root"/fuzz/seeds/jwk_parse/* "$jose"/jwk/*.json
 mkdir -p corpus/ocsp_response
 # OCSP responses: made by openssl from the test PKI's CA database, when openssl is here.
 if command -v openssl >/dev/null; then
@@ -24,6 +56,19 @@ if command -v openssl >/dev/null; then
       -issuer "$p256/intermediate.pem" -cert "$p256/$leaf.pem" \
       -respout "corpus/ocsp_response/$leaf.der" >/dev/null 2>&1 || true
   done
+fi
+# Web eID tokens: the shared vectors' tokens (IMZA_SHARED_VECTORS, default
+# ../shared/test-vectors from the workspace root), when they and python3 are here.
+mkdir -p corpus/webeid_token
+shared=${IMZA_SHARED_VECTORS:-../shared/test-vectors}
+case "$shared" in /*) ;; *) shared="$root/$shared" ;; esac
+if command -v python3 >/dev/null && [ -f "$shared/webeid/webeid-test-tokens.json" ]; then
+  python3 - "$shared/webeid/webeid-test-tokens.json" corpus/webeid_token <<'PY'
+import json, sys
+for v in json.load(open(sys.argv[1]))["vectors"]:
+    with open(f"{sys.argv[2]}/{v['id']}.json", "w") as f:
+        f.write(json.dumps(v["token"], separators=(",", ":")))
+PY
 fi
 targets=$(cargo +nightly fuzz list)
 for t in $targets; do

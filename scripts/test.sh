@@ -37,6 +37,17 @@ IMZA_REQUIRE_LIMBO=1 cargo test -q -p imza-limbo --test limbo -- --nocapture > t
   || { cat target/limbo-test.log; exit 1; }
 grep -E '^\s*(passed|wrong answers|known differences|skipped):' target/limbo-test.log
 
+step "Web eID tokens (../shared/test-vectors/webeid) and the Redis challenge store"
+# The vectors must be there in CI; the Redis test starts its own redis-server on a free
+# loopback port (.ci/run installs the Debian package).
+cargo clippy -q -p imza --all-targets --features http,redis -- -D warnings
+if command -v redis-server >/dev/null 2>&1; then
+  IMZA_REQUIRE_WEBEID=1 IMZA_REQUIRE_REDIS=1 cargo test -q -p imza --features redis --lib --test webeid
+else
+  echo "SKIPPED: redis-server is not installed; the Redis challenge store test did not run" >&2
+  IMZA_REQUIRE_WEBEID=1 cargo test -q -p imza --test webeid
+fi
+
 step "core without ring (RustCrypto only, as on wasm32)"
 cargo test -p imza --no-default-features --features std,rand --lib --test jose_binding
 

@@ -35,6 +35,7 @@ mod signed;
 pub mod time;
 pub mod transport;
 pub mod trust;
+pub mod webeid;
 
 pub use error::Error;
 

@@ -10,6 +10,7 @@ mod cert;
 mod exit;
 mod token;
 mod verify_cert;
+mod webeid;
 
 use std::process::ExitCode;
 

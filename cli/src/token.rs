@@ -21,6 +21,8 @@ pub(crate) enum TokenCommand {
     Issue(IssueArgs),
     /// Verify a JWT: signature with an explicit key and algorithm allow-list, then claims.
     Verify(VerifyArgs),
+    /// Verify a Web eID certificate login token (an ID card signed the site's challenge).
+    WebeidVerify(crate::webeid::WebeidArgs),
 }
 
 /// `imza token issue`.
@@ -92,6 +94,7 @@ pub(crate) fn run(cmd: TokenCommand) -> Result<u8, Failure> {
     match cmd {
         TokenCommand::Issue(a) => issue(&a),
         TokenCommand::Verify(a) => verify(&a),
+        TokenCommand::WebeidVerify(a) => crate::webeid::run(&a),
     }
 }
 

@@ -385,6 +385,10 @@ impl SignatureAlgorithm {
             })?;
         let params_ok = match row.alg {
             Self::RsaPkcs1(_) => ai.parameters.as_ref().is_none_or(is_null),
+            // RFC 5758 §3.2 says absent, but national CAs (Finland's DVV card CA among them)
+            // write an explicit NULL, and OpenSSL, Java and DSS accept it. A NULL carries
+            // no meaning, so accepting it cannot change what is verified.
+            Self::Ecdsa { .. } => ai.parameters.as_ref().is_none_or(is_null),
             _ => ai.parameters.is_none(),
         };
         if !params_ok {
@@ -570,12 +574,21 @@ mod tests {
     }
 
     #[test]
-    fn ecdsa_with_parameters_is_rejected() {
-        // ecdsa-with-SHA256 followed by a NULL parameter: RFC 5758 says absent.
-        let der = hex::decode("300c06082a8648ce3d0403020500").unwrap();
+    fn ecdsa_parameters_null_tolerated_anything_else_rejected() {
+        // ecdsa-with-SHA256 with a NULL parameter (RFC 5758 says absent; real CAs write it).
+        let null = hex::decode("300c06082a8648ce3d0403020500").unwrap();
+        assert_eq!(
+            SignatureAlgorithm::from_algorithm_identifier_der(&null).unwrap(),
+            ecdsa(Sha256, Der)
+        );
+        // ... with an OID as parameter: refused.
+        let oid = hex::decode("301506082a8648ce3d04030206092a864886f70d010101").unwrap();
         assert!(matches!(
-            SignatureAlgorithm::from_algorithm_identifier_der(&der),
+            SignatureAlgorithm::from_algorithm_identifier_der(&oid),
             Err(Error::Malformed { .. })
         ));
+        // Ed25519 with NULL: refused (RFC 8410 §3: absent).
+        let ed = hex::decode("300706032b65700500").unwrap();
+        assert!(SignatureAlgorithm::from_algorithm_identifier_der(&ed).is_err());
     }
 }
