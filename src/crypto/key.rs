@@ -143,6 +143,12 @@ impl<'a> PublicKey<'a> {
         Ok(Self { kind, raw })
     }
 
+    /// A key [`PublicKey::from_spki_der`] has parsed, rebuilt from its parts (for callers
+    /// that keep a key and verify many times, like the JWS verifier).
+    pub(crate) fn from_parsed(kind: KeyKind, raw: &'a [u8]) -> Self {
+        Self { kind, raw }
+    }
+
     /// The key's kind.
     pub fn kind(&self) -> KeyKind {
         self.kind

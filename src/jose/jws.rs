@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::jwk::{Jwk, KeyMaterial};
-use super::{b64_decode, b64_encode, parse_object, JoseError};
+use super::{b64_decode_public, b64_encode, parse_object, JoseError};
 use crate::crypto::{
     self, HashAlgorithm, KeyKind, Message, Policy, PublicKey, SignatureAlgorithm, Signer,
 };
@@ -69,7 +69,11 @@ impl JwsAlgorithm {
 }
 
 enum KeyBytes {
-    Public(Vec<u8>),
+    /// A public key parsed once from its SPKI: its kind and `subjectPublicKey` bits.
+    Public {
+        kind: KeyKind,
+        raw: Vec<u8>,
+    },
     Hmac(Zeroizing<Vec<u8>>),
 }
 
@@ -119,7 +123,10 @@ impl VerifyKey {
         Ok(Self {
             alg: JwsAlgorithm::Signature(sig),
             kid: None,
-            key: KeyBytes::Public(spki.to_vec()),
+            key: KeyBytes::Public {
+                kind,
+                raw: key.raw().to_vec(),
+            },
         })
     }
 
@@ -173,8 +180,9 @@ impl VerifyKey {
 
     fn verify(&self, input: &[u8], sig: &[u8]) -> Result<(), JoseError> {
         match (&self.key, self.alg) {
-            (KeyBytes::Public(spki), JwsAlgorithm::Signature(a)) => {
-                crypto::verify_with(None, &Policy::STRICT, a, spki, Message::Data(input), sig)
+            (KeyBytes::Public { kind, raw }, JwsAlgorithm::Signature(a)) => {
+                let key = PublicKey::from_parsed(*kind, raw);
+                crypto::verify_key(None, &Policy::STRICT, a, &key, Message::Data(input), sig)
                     .map_err(|e| match e {
                         crate::Error::BadSignature => JoseError::BadSignature,
                         other => JoseError::Crypto(other),
@@ -335,7 +343,7 @@ impl<'a> Verifier<'a> {
             }
             None => p.as_bytes(),
         };
-        let sig = b64_decode("signature", s)?;
+        let sig = b64_decode_public("signature", s)?;
         self.verify_parts(h, None, payload_segment, &sig)
     }
 
@@ -374,7 +382,7 @@ impl<'a> Verifier<'a> {
                 })
             }
         };
-        let sig = b64_decode("signature", get("signature")?)?;
+        let sig = b64_decode_public("signature", get("signature")?)?;
         self.verify_parts(
             get("protected")?,
             unprotected,
@@ -390,7 +398,7 @@ impl<'a> Verifier<'a> {
         payload_segment: &[u8],
         sig: &[u8],
     ) -> Result<Verified, JoseError> {
-        let header_bytes = b64_decode("header", protected_b64)?;
+        let header_bytes = b64_decode_public("header", protected_b64)?;
         if header_bytes.len() > MAX_HEADER_LEN {
             return Err(JoseError::TooLarge {
                 what: "header",
@@ -460,7 +468,8 @@ impl<'a> Verifier<'a> {
                 })
             }
         }
-        let mut header = protected.clone();
+        // Moved, not cloned: `alg` below is `jws_alg.name()`, not a borrow of `protected`.
+        let mut header = protected;
         if let Some(u) = unprotected {
             for (k, v) in u {
                 // RFC 7515 §7.2.1: the two headers are disjoint; crit and b64 only protected.
@@ -483,7 +492,7 @@ impl<'a> Verifier<'a> {
                 what: "payload",
                 detail: "not base64url".into(),
             })?;
-            b64_decode("payload", s)?
+            b64_decode_public("payload", s)?
         } else {
             // RFC 7797 §5.2: a '.' only rules out the *attached compact* form, which the
             // three-part split above already refuses; the JSON serialization and detached
@@ -507,7 +516,7 @@ impl<'a> Verifier<'a> {
         };
         // jwk, jku and x5u are never used: a key the token brings proves nothing.
         if let (Some((store, time)), Some(x5c)) = (self.x5c, header.get("x5c")) {
-            let key = x5c_key(x5c, store, time, alg)?;
+            let key = x5c_key(x5c, store, time, jws_alg.name())?;
             key.verify(&input, sig)?;
         } else {
             let mut candidates = self.keys.iter().filter(|k| {
