@@ -206,6 +206,7 @@ impl VerifyKey {
     }
 }
 
+/// HMAC verification: the tag compared with the signature in constant time.
 fn hmac_verify<D>(secret: &[u8], input: &[u8], sig: &[u8]) -> bool
 where
     D: hmac::digest::core_api::CoreProxy,
@@ -222,13 +223,10 @@ where
         hmac::digest::typenum::U256,
     >: hmac::digest::typenum::NonZero,
 {
-    match hmac::Hmac::<D>::new_from_slice(secret) {
-        Ok(mut m) => {
-            m.update(input);
-            m.verify_slice(sig).is_ok()
-        }
-        Err(_) => false,
-    }
+    let tag = hmac_sign::<D>(secret, input);
+    !tag.is_empty()
+        && tag.len() == sig.len()
+        && bool::from(subtle::ConstantTimeEq::ct_eq(tag.as_slice(), sig))
 }
 
 fn hmac_sign<D>(secret: &[u8], input: &[u8]) -> Vec<u8>
