@@ -189,12 +189,7 @@ impl VerifyKey {
                     })
             }
             (KeyBytes::Hmac(secret), JwsAlgorithm::Hmac(h)) => {
-                // verify_slice compares in constant time.
-                let ok = match h {
-                    HashAlgorithm::Sha384 => hmac_verify::<sha2::Sha384>(secret, input, sig),
-                    HashAlgorithm::Sha512 => hmac_verify::<sha2::Sha512>(secret, input, sig),
-                    _ => hmac_verify::<sha2::Sha256>(secret, input, sig),
-                };
+                let ok = hmac_verify(h, secret, input, sig);
                 if ok {
                     Ok(())
                 } else {
@@ -206,52 +201,31 @@ impl VerifyKey {
     }
 }
 
+/// The HMAC tag of `input` under `secret` with hash `h` (SHA-1 never reaches here:
+/// [`JwsAlgorithm::from_name`] only makes HS256/384/512).
+fn hmac_tag(h: HashAlgorithm, secret: &[u8], input: &[u8]) -> Vec<u8> {
+    fn tag<M: Mac + hmac::digest::KeyInit>(secret: &[u8], input: &[u8]) -> Vec<u8> {
+        match <M as hmac::digest::KeyInit>::new_from_slice(secret) {
+            Ok(mut m) => {
+                m.update(input);
+                m.finalize().into_bytes().to_vec()
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+    match h {
+        HashAlgorithm::Sha384 => tag::<hmac::Hmac<sha2::Sha384>>(secret, input),
+        HashAlgorithm::Sha512 => tag::<hmac::Hmac<sha2::Sha512>>(secret, input),
+        _ => tag::<hmac::Hmac<sha2::Sha256>>(secret, input),
+    }
+}
+
 /// HMAC verification: the tag compared with the signature in constant time.
-fn hmac_verify<D>(secret: &[u8], input: &[u8], sig: &[u8]) -> bool
-where
-    D: hmac::digest::core_api::CoreProxy,
-    D::Core: hmac::digest::HashMarker
-        + hmac::digest::core_api::UpdateCore
-        + hmac::digest::core_api::FixedOutputCore
-        + hmac::digest::core_api::BufferKindUser<BufferKind = hmac::digest::block_buffer::Eager>
-        + Default
-        + Clone,
-    <D::Core as hmac::digest::core_api::BlockSizeUser>::BlockSize:
-        hmac::digest::typenum::IsLess<hmac::digest::typenum::U256>,
-    hmac::digest::typenum::Le<
-        <D::Core as hmac::digest::core_api::BlockSizeUser>::BlockSize,
-        hmac::digest::typenum::U256,
-    >: hmac::digest::typenum::NonZero,
-{
-    let tag = hmac_sign::<D>(secret, input);
+fn hmac_verify(h: HashAlgorithm, secret: &[u8], input: &[u8], sig: &[u8]) -> bool {
+    let tag = hmac_tag(h, secret, input);
     !tag.is_empty()
         && tag.len() == sig.len()
         && bool::from(subtle::ConstantTimeEq::ct_eq(tag.as_slice(), sig))
-}
-
-fn hmac_sign<D>(secret: &[u8], input: &[u8]) -> Vec<u8>
-where
-    D: hmac::digest::core_api::CoreProxy,
-    D::Core: hmac::digest::HashMarker
-        + hmac::digest::core_api::UpdateCore
-        + hmac::digest::core_api::FixedOutputCore
-        + hmac::digest::core_api::BufferKindUser<BufferKind = hmac::digest::block_buffer::Eager>
-        + Default
-        + Clone,
-    <D::Core as hmac::digest::core_api::BlockSizeUser>::BlockSize:
-        hmac::digest::typenum::IsLess<hmac::digest::typenum::U256>,
-    hmac::digest::typenum::Le<
-        <D::Core as hmac::digest::core_api::BlockSizeUser>::BlockSize,
-        hmac::digest::typenum::U256,
-    >: hmac::digest::typenum::NonZero,
-{
-    match hmac::Hmac::<D>::new_from_slice(secret) {
-        Ok(mut m) => {
-            m.update(input);
-            m.finalize().into_bytes().to_vec()
-        }
-        Err(_) => Vec::new(),
-    }
 }
 
 /// A verified JWS.
@@ -624,15 +598,12 @@ pub fn sign_compact_hmac(
     }
     let h = b64_encode(Value::Object(header).to_string().as_bytes());
     let mut out = alloc::format!("{h}.{}", b64_encode(payload));
-    let sig = match key.alg {
-        JwsAlgorithm::Hmac(HashAlgorithm::Sha384) => {
-            hmac_sign::<sha2::Sha384>(secret, out.as_bytes())
-        }
-        JwsAlgorithm::Hmac(HashAlgorithm::Sha512) => {
-            hmac_sign::<sha2::Sha512>(secret, out.as_bytes())
-        }
-        _ => hmac_sign::<sha2::Sha256>(secret, out.as_bytes()),
+    let JwsAlgorithm::Hmac(h) = key.alg else {
+        return Err(JoseError::KeyMismatch(alloc::format!(
+            "{alg} is not an HMAC algorithm"
+        )));
     };
+    let sig = hmac_tag(h, secret, out.as_bytes());
     out.push('.');
     out.push_str(&b64_encode(&sig));
     Ok(out)
