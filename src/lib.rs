@@ -23,17 +23,22 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod ber;
+pub mod cades;
 pub mod cert;
+pub mod cms;
 pub mod crl;
 pub mod crypto;
 pub mod error;
 pub mod jose;
 pub mod ocsp;
 pub mod path;
+pub mod report;
 pub mod revocation;
 mod signed;
 pub mod time;
 pub mod transport;
+pub mod tsp;
 pub mod trust;
 pub mod webeid;
 

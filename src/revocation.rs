@@ -117,6 +117,18 @@ pub struct Checker<'a> {
     pub timeout: Duration,
     transport: Option<&'a dyn Transport>,
     cache: alloc::boxed::Box<dyn Cache + 'a>,
+    /// Responses fetched online and used, DER, for embedding (CAdES B-LT).
+    fetched: Vec<Fetched>,
+}
+
+/// A revocation response fetched online that gave a status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fetched {
+    /// A DER `OCSPResponse`.
+    Ocsp(Vec<u8>),
+    /// A DER CRL.
+    Crl(Vec<u8>),
 }
 
 impl core::fmt::Debug for Checker<'_> {
@@ -145,6 +157,7 @@ impl<'a> Checker<'a> {
             timeout: Duration::from_secs(10),
             transport: None,
             cache: alloc::boxed::Box::new(MemoryCache::default()),
+            fetched: Vec::new(),
         }
     }
 
@@ -320,7 +333,17 @@ impl<'a> Checker<'a> {
                 resp.body
             }
         };
-        ocsp::check_response(&body, cert, issuer, &self.ocsp).map_err(|e| alloc::format!("{e}"))
+        let answer =
+            ocsp::check_response(&body, cert, issuer, &self.ocsp).map_err(|e| alloc::format!("{e}"))?;
+        if !self.fetched.iter().any(|f| *f == Fetched::Ocsp(body.clone())) {
+            self.fetched.push(Fetched::Ocsp(body));
+        }
+        Ok(answer)
+    }
+
+    /// The OCSP responses and CRLs fetched online that gave a status, for embedding.
+    pub fn fetched(&self) -> &[Fetched] {
+        &self.fetched
     }
 
     fn fetch_crl(&mut self, transport: &dyn Transport, url: &str) -> Result<Crl, String> {
@@ -345,7 +368,11 @@ impl<'a> Checker<'a> {
                 resp.body
             }
         };
-        Crl::parse(&body).map_err(|e| alloc::format!("{e}"))
+        let crl = Crl::parse(&body).map_err(|e| alloc::format!("{e}"))?;
+        if !self.fetched.iter().any(|f| *f == Fetched::Crl(body.clone())) {
+            self.fetched.push(Fetched::Crl(body));
+        }
+        Ok(crl)
     }
 }
 

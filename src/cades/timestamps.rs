@@ -1,0 +1,248 @@
+//! Validation of the time-stamps a CAdES signature carries.
+
+use alloc::vec::Vec;
+
+use super::{failure_indication, timestamp_kind, Context, COMPUTE};
+use crate::ber::{tag, Reader};
+use crate::cms::attr;
+use crate::cms::verify::{check_signer, ContentRef};
+use crate::cms::{self, SignerInfo};
+use crate::crypto::{self, DigestValue, HashAlgorithm};
+use crate::path::{Indication, ParsedCert, Purpose, SubIndication};
+use crate::report::{CertRef, TimestampKind, TimestampReport};
+use crate::time::UnixTime;
+
+/// Validates every time-stamp of `si`; returns their reports and the earliest genTime of
+/// a signature time-stamp that passed.
+pub(super) fn validate_all(
+    ctx: &Context<'_, '_>,
+    si: &SignerInfo<'_>,
+    content: ContentRef<'_>,
+) -> (Vec<TimestampReport>, Option<UnixTime>) {
+    let mut reports = Vec::new();
+    let mut poe: Option<UnixTime> = None;
+    let attrs = si
+        .signed_attrs
+        .iter()
+        .chain(si.unsigned_attrs.iter())
+        .flat_map(|a| a.list.iter());
+    for a in attrs {
+        let Some(kind) = timestamp_kind(&a.oid) else {
+            continue;
+        };
+        for v in &a.values {
+            let r = validate_one(ctx, si, content, kind, v);
+            if kind == TimestampKind::Signature && r.indication == Indication::TOTAL_PASSED {
+                if let Some(t) = r.gen_time {
+                    poe = Some(poe.map_or(t, |p| p.min(t)));
+                }
+            }
+            reports.push(r);
+        }
+    }
+    (reports, poe)
+}
+
+fn validate_one(
+    ctx: &Context<'_, '_>,
+    si: &SignerInfo<'_>,
+    content: ContentRef<'_>,
+    kind: TimestampKind,
+    token_der: &[u8],
+) -> TimestampReport {
+    let mut rep = TimestampReport {
+        kind,
+        gen_time: None,
+        tsa: None,
+        digest_algorithm: None,
+        imprint_intact: None,
+        indication: Indication::TOTAL_PASSED,
+        sub_indication: None,
+        chain: Vec::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let fail = |rep: &mut TimestampReport, ind, sub, msg: alloc::string::String| {
+        rep.indication = ind;
+        rep.sub_indication = Some(sub);
+        rep.errors.push(msg);
+    };
+    let token = match crate::tsp::parse_token(token_der) {
+        Ok(t) => t,
+        Err(e) => {
+            fail(&mut rep, Indication::TOTAL_FAILED, SubIndication::FORMAT_FAILURE, alloc::format!("{e}"));
+            return rep;
+        }
+    };
+    rep.gen_time = Some(token.info.gen_time);
+    rep.digest_algorithm = Some(token.info.hash);
+
+    // The imprint against what the time-stamp covers.
+    let covered: Result<Option<DigestValue>, alloc::string::String> = match kind {
+        TimestampKind::Signature => Ok(Some(crypto::digest(token.info.hash, &si.signature))),
+        TimestampKind::Content => Ok(content_digest(content, token.info.hash)),
+        TimestampKind::ArchiveV3 => archive_v3_digest(ctx, si, content, &token),
+        TimestampKind::ArchiveV2 | TimestampKind::References => {
+            rep.warnings
+                .push("the message imprint of this legacy time-stamp is not checked".into());
+            Ok(None)
+        }
+    };
+    match covered {
+        Ok(Some(d)) => {
+            let ok = d.as_ref() == token.info.imprint.as_slice();
+            rep.imprint_intact = Some(ok);
+            if !ok {
+                fail(
+                    &mut rep,
+                    Indication::TOTAL_FAILED,
+                    SubIndication::HASH_FAILURE,
+                    alloc::format!("the message imprint does not match the {kind:?} data it covers"),
+                );
+                return rep;
+            }
+        }
+        Ok(None) if kind == TimestampKind::Content => {
+            fail(
+                &mut rep,
+                Indication::INDETERMINATE,
+                SubIndication::SIGNED_DATA_NOT_FOUND,
+                "the time-stamped content was not supplied".into(),
+            );
+            return rep;
+        }
+        Ok(None) => {}
+        Err(msg) => {
+            rep.imprint_intact = Some(false);
+            fail(&mut rep, Indication::TOTAL_FAILED, SubIndication::HASH_FAILURE, msg);
+            return rep;
+        }
+    }
+
+    // The token's own signature.
+    let mut pool: Vec<ParsedCert> = ctx.pool.clone();
+    for c in &token.signed_data.certificates {
+        if !pool.iter().any(|p| p.der == *c) {
+            if let Ok(p) = ParsedCert::from_der(c) {
+                pool.push(p);
+            }
+        }
+    }
+    let Some(tsi) = token.signed_data.signers.first() else {
+        fail(&mut rep, Indication::TOTAL_FAILED, SubIndication::FORMAT_FAILURE, "no signer".into());
+        return rep;
+    };
+    let tst = token.signed_data.content.as_deref().unwrap_or(&[]);
+    let check = check_signer(
+        Some(cms::oids::TST_INFO),
+        tsi,
+        &pool,
+        ContentRef::Bytes(tst),
+        &COMPUTE,
+    );
+    if let Err(f) = &check.outcome {
+        let (ind, sub) = failure_indication(f);
+        fail(&mut rep, ind, sub, alloc::format!("time-stamp token: {f}"));
+        return rep;
+    }
+    if !check.signing_certificate_bound {
+        rep.warnings.push(
+            "the token has no signing-certificate attribute binding the TSA certificate (RFC 3161 §2.4.2)"
+                .into(),
+        );
+    }
+    let Some(cert) = check.cert else {
+        return rep;
+    };
+    rep.tsa = Some(alloc::format!("{}", cert.cert.tbs_certificate.subject));
+
+    // The TSA certificate, for time-stamping, at the token's time.
+    let mut warnings = Vec::new();
+    match ctx.chain_in(&pool, &cert, Purpose::Timestamping, token.info.gen_time, &mut warnings) {
+        Ok((path, _)) => rep.chain = path.chain().map(CertRef::new).collect(),
+        Err(e) => fail(&mut rep, e.indication(), e.sub_indication(), alloc::format!("TSA: {e}")),
+    }
+    rep.warnings.extend(warnings);
+    rep
+}
+
+fn content_digest(content: ContentRef<'_>, h: HashAlgorithm) -> Option<DigestValue> {
+    match content {
+        ContentRef::Bytes(b) => Some(crypto::digest(h, b)),
+        ContentRef::Digests(ds) => ds.iter().find(|d| d.algorithm() == h).cloned(),
+        ContentRef::Missing => None,
+    }
+}
+
+/// The data an archive-time-stamp-v3 covers (EN 319 122-1 §5.5.3): eContentType, the
+/// content's hash, the signer's fields up to the signature, and the ats-hash-index-v3;
+/// the index itself must name only elements that are present.
+fn archive_v3_digest(
+    ctx: &Context<'_, '_>,
+    si: &SignerInfo<'_>,
+    content: ContentRef<'_>,
+    token: &crate::tsp::Token<'_>,
+) -> Result<Option<DigestValue>, alloc::string::String> {
+    let h = token.info.hash;
+    let tsi = token.signed_data.signers.first().ok_or("no signer in the token")?;
+    let index = tsi
+        .unsigned_attrs
+        .as_ref()
+        .and_then(|u| u.get(&attr::ATS_HASH_INDEX_V3))
+        .ok_or("the archive time-stamp has no ats-hash-index-v3 attribute")?;
+    let index_value = index.single("ats-hash-index-v3").map_err(|e| alloc::format!("{e}"))?;
+    check_hash_index(ctx, si, index_value.raw)?;
+    let Some(content_hash) = content_digest(content, h) else {
+        return Ok(None);
+    };
+    let mut hasher = crypto::Hasher::new(h);
+    hasher.update(ctx.sd.content_type_raw);
+    hasher.update(content_hash.as_ref());
+    hasher.update(&si.signed_fields);
+    hasher.update(index_value.raw);
+    Ok(Some(hasher.finish()))
+}
+
+/// Every hash in the ATSHashIndexV3 must be that of a certificate, revocation value or
+/// unsigned attribute present now: an entry that matches nothing means something covered
+/// was changed or removed.
+fn check_hash_index(
+    ctx: &Context<'_, '_>,
+    si: &SignerInfo<'_>,
+    value: &[u8],
+) -> Result<(), alloc::string::String> {
+    let e = |x: crate::Error| alloc::format!("ats-hash-index-v3: {x}");
+    let mut top = Reader::new(value, "ats-hash-index-v3");
+    let seq = top.expect(tag::SEQUENCE, "ATSHashIndexV3").map_err(e)?;
+    let mut r = seq.reader("ats-hash-index-v3").map_err(e)?;
+    let h = match r.optional(tag::SEQUENCE).map_err(e)? {
+        Some(ai) => {
+            let oid_tlv = ai.reader("hashIndAlgorithm").and_then(|mut x| x.read()).map_err(e)?;
+            let oid = attr::object_identifier(&oid_tlv, "hashIndAlgorithm").map_err(e)?;
+            HashAlgorithm::from_oid(&oid).map_err(e)?
+        }
+        None => HashAlgorithm::Sha256,
+    };
+    let unsigned: Vec<&[u8]> = si
+        .unsigned_attrs
+        .iter()
+        .flat_map(|u| u.list.iter().map(|a| a.raw))
+        .collect();
+    let groups: [(&str, Vec<&[u8]>); 3] = [
+        ("certificate", ctx.sd.certificate_choices.clone()),
+        ("revocation value", ctx.sd.revocation_choices.clone()),
+        ("unsigned attribute", unsigned),
+    ];
+    for (name, present) in groups {
+        let list = r.expect(tag::SEQUENCE, name).map_err(e)?;
+        let present: Vec<DigestValue> = present.iter().map(|p| crypto::digest(h, p)).collect();
+        for item in list.children("ats-hash-index-v3", 1024).map_err(e)? {
+            if !present.iter().any(|p| p.as_ref() == item.content) {
+                return Err(alloc::format!(
+                    "ats-hash-index-v3 lists a {name} hash that matches nothing in the signature"
+                ));
+            }
+        }
+    }
+    Ok(())
+}

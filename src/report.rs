@@ -1,0 +1,252 @@
+//! The validation report: one per document, one entry per signature, in the ETSI
+//! EN 319 102-1 vocabulary. CAdES fills it now; XAdES and PAdES reuse it.
+//!
+//! "Cryptographically intact" (`intact`) is kept apart from the indication: an intact
+//! signature whose certificate expired without a proof of existence is INDETERMINATE, not a
+//! failure.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde::Serialize;
+
+pub use crate::path::{Indication, SubIndication};
+use crate::crypto::HashAlgorithm;
+use crate::path::ParsedCert;
+use crate::revocation::Evidence;
+use crate::time::UnixTime;
+
+/// The report for one document.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// TOTAL_PASSED when every signature passed, TOTAL_FAILED when any failed, else
+    /// INDETERMINATE (also when there is no signature at all).
+    pub indication: Indication,
+    /// The sub-indication of the first signature that decided `indication`.
+    pub sub_indication: Option<SubIndication>,
+    /// The time the validation was made for.
+    pub validation_time: UnixTime,
+    /// The signatures, in document order.
+    pub signatures: Vec<SignatureReport>,
+}
+
+impl Report {
+    /// Builds a report and its overall indication from per-signature reports.
+    pub fn new(validation_time: UnixTime, signatures: Vec<SignatureReport>) -> Self {
+        let failed = signatures
+            .iter()
+            .find(|s| s.indication == Indication::TOTAL_FAILED);
+        let undecided = signatures
+            .iter()
+            .find(|s| s.indication == Indication::INDETERMINATE);
+        let (indication, sub_indication) = match (failed, undecided, signatures.is_empty()) {
+            (Some(f), _, _) => (Indication::TOTAL_FAILED, f.sub_indication),
+            (None, Some(u), _) => (Indication::INDETERMINATE, u.sub_indication),
+            (None, None, true) => (Indication::INDETERMINATE, Some(SubIndication::SIGNED_DATA_NOT_FOUND)),
+            (None, None, false) => (Indication::TOTAL_PASSED, None),
+        };
+        Self {
+            indication,
+            sub_indication,
+            validation_time,
+            signatures,
+        }
+    }
+}
+
+/// Signature formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub enum Format {
+    /// CMS / CAdES.
+    CAdES,
+    /// A bare RFC 3161 time-stamp token over a document.
+    #[serde(rename = "RFC3161")]
+    Rfc3161,
+}
+
+/// The level a signature reaches (ETSI EN 319 122-1 baseline profiles, or plain CMS).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[non_exhaustive]
+pub enum Level {
+    /// CMS that is not a CAdES baseline signature (no signing-certificate attribute, no
+    /// signed attributes ...).
+    #[serde(rename = "CMS")]
+    Cms,
+    /// B-B.
+    #[serde(rename = "CAdES-BASELINE-B")]
+    B,
+    /// B-T: a signature time-stamp.
+    #[serde(rename = "CAdES-BASELINE-T")]
+    T,
+    /// B-LT: the validation data embedded.
+    #[serde(rename = "CAdES-BASELINE-LT")]
+    Lt,
+    /// B-LTA: an archive time-stamp.
+    #[serde(rename = "CAdES-BASELINE-LTA")]
+    Lta,
+}
+
+/// The ETSI TS 101 733 (legacy CAdES) form, as older validators name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub enum LegacyLevel {
+    /// CAdES-BES.
+    #[serde(rename = "CAdES-BES")]
+    Bes,
+    /// CAdES-EPES (signature-policy-identifier).
+    #[serde(rename = "CAdES-EPES")]
+    Epes,
+    /// CAdES-T.
+    #[serde(rename = "CAdES-T")]
+    T,
+    /// CAdES-C (complete references).
+    #[serde(rename = "CAdES-C")]
+    C,
+    /// CAdES-X (time-stamped references).
+    #[serde(rename = "CAdES-X")]
+    X,
+    /// CAdES-X-L / XL (values).
+    #[serde(rename = "CAdES-XL")]
+    Xl,
+    /// CAdES-A (archive time-stamp).
+    #[serde(rename = "CAdES-A")]
+    A,
+}
+
+/// A certificate as the report names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CertRef {
+    /// Subject DN.
+    pub subject: String,
+    /// Issuer DN.
+    pub issuer: String,
+    /// Serial number, hex.
+    pub serial: String,
+    /// notBefore.
+    pub not_before: UnixTime,
+    /// notAfter.
+    pub not_after: UnixTime,
+    /// SHA-256 of the DER, hex.
+    pub sha256: String,
+}
+
+impl CertRef {
+    /// Summarises a certificate.
+    pub fn new(c: &ParsedCert) -> Self {
+        Self {
+            subject: alloc::format!("{}", c.cert.tbs_certificate.subject),
+            issuer: alloc::format!("{}", c.cert.tbs_certificate.issuer),
+            serial: hex(c.serial()),
+            not_before: c.not_before,
+            not_after: c.not_after,
+            sha256: hex(crate::crypto::digest(HashAlgorithm::Sha256, &c.der).as_ref()),
+        }
+    }
+}
+
+pub(crate) fn hex(b: &[u8]) -> String {
+    use core::fmt::Write;
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        let _ = write!(s, "{x:02x}");
+    }
+    s
+}
+
+/// What a time-stamp covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TimestampKind {
+    /// The document itself (content-time-stamp, or a bare token over a file).
+    Content,
+    /// The signature value (signature-time-stamp, B-T / CAdES-T).
+    Signature,
+    /// CAdES-C references (CAdES-X); reported, not checked.
+    References,
+    /// archive-time-stamp v2 (CAdES-A); reported, its imprint not checked.
+    ArchiveV2,
+    /// archive-time-stamp-v3 (B-LTA).
+    ArchiveV3,
+}
+
+/// A time-stamp and its own validation.
+#[derive(Clone, Debug, Serialize)]
+pub struct TimestampReport {
+    /// What it covers.
+    pub kind: TimestampKind,
+    /// genTime, when the token could be read.
+    pub gen_time: Option<UnixTime>,
+    /// The TSA certificate's subject.
+    pub tsa: Option<String>,
+    /// The imprint's hash algorithm.
+    pub digest_algorithm: Option<HashAlgorithm>,
+    /// Whether the message imprint matches what the time-stamp covers (`None`: not checked).
+    pub imprint_intact: Option<bool>,
+    /// The result for this time-stamp.
+    pub indication: Indication,
+    /// Its sub-indication.
+    pub sub_indication: Option<SubIndication>,
+    /// The TSA's chain.
+    pub chain: Vec<CertRef>,
+    /// What went wrong.
+    pub errors: Vec<String>,
+    /// Notes.
+    pub warnings: Vec<String>,
+}
+
+/// The signer as the report names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SignerRef {
+    /// Subject DN.
+    pub subject: String,
+    /// Issuer DN.
+    pub issuer: String,
+    /// Serial number, hex.
+    pub serial: String,
+}
+
+/// One signature's result.
+#[derive(Clone, Debug, Serialize)]
+pub struct SignatureReport {
+    /// "S-1", "S-2" ... in document order; counter-signatures "S-1-C-1".
+    pub id: String,
+    /// The format.
+    pub format: Format,
+    /// The baseline level reached by its structure.
+    pub level: Level,
+    /// The legacy CAdES form.
+    pub legacy_level: Option<LegacyLevel>,
+    /// The result.
+    pub indication: Indication,
+    /// Why, when not TOTAL_PASSED.
+    pub sub_indication: Option<SubIndication>,
+    /// Whether the content matched the message digest and the signature value verified.
+    pub intact: bool,
+    /// The signer.
+    pub signer: Option<SignerRef>,
+    /// The signing-time attribute (a claim, not a proof).
+    pub claimed_signing_time: Option<UnixTime>,
+    /// The earliest proven time the signature existed (a valid signature time-stamp), else
+    /// the validation time.
+    pub best_signature_time: UnixTime,
+    /// The digest algorithm.
+    pub digest_algorithm: Option<HashAlgorithm>,
+    /// The signature algorithm.
+    pub signature_algorithm: Option<String>,
+    /// The signature policy (EPES), as an OID.
+    pub signature_policy: Option<String>,
+    /// The signer's chain, leaf first, anchor last.
+    pub chain: Vec<CertRef>,
+    /// Time-stamps with their own results.
+    pub timestamps: Vec<TimestampReport>,
+    /// Revocation data used for the signer's chain.
+    pub revocation: Vec<Evidence>,
+    /// Counter-signatures, each validated like a signature over this one's value.
+    pub counter_signatures: Vec<SignatureReport>,
+    /// What went wrong.
+    pub errors: Vec<String>,
+    /// Notes that do not change the result.
+    pub warnings: Vec<String>,
+}
