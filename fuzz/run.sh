@@ -70,11 +70,25 @@ for v in json.load(open(sys.argv[1]))["vectors"]:
         f.write(json.dumps(v["token"], separators=(",", ":")))
 PY
 fi
+# CMS / CAdES: the OpenSSL-made fixtures (test-vectors/cms: attached, detached, BER, PEM,
+# CAdES-B-T, RFC 3161 token and reply) and the DSS CAdES files from the shared vectors
+# (IMZA_SHARED_VECTORS, default ../shared/test-vectors from the workspace root) when there.
+cades=$shared/docsig/cades
+cms_seeds=("$root"/test-vectors/cms/*.p7m "$root"/test-vectors/cms/*.p7s "$root"/test-vectors/cms/*.der
+  "$cades"/*.p7m "$cades"/*.p7s "$cades"/*.pkcs7)
+seed cms_signed_data "${cms_seeds[@]}"
+seed cades_verify "${cms_seeds[@]}" "$root"/test-vectors/cms/*.pem
+seed timestamp_token "$root"/test-vectors/cms/ts-token.der "$root"/test-vectors/cms/ts-reply.tsr
 targets=$(cargo +nightly fuzz list)
 for t in $targets; do
   echo "== fuzz $t for ${secs}s"
-  # -max_len: certificates are at most a few KB; -rss_limit: catch memory blow-ups.
-  cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$secs" -max_len=16384 \
+  # -max_len: certificates are at most a few KB, CMS with embedded chains and revocation
+  # data (the DSS seeds) a few tens of KB; -rss_limit: catch memory blow-ups.
+  case "$t" in
+    cms_signed_data|cades_verify|timestamp_token) max_len=81920 ;;
+    *) max_len=16384 ;;
+  esac
+  cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$secs" -max_len="$max_len" \
     -rss_limit_mb=2048 -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==|SUMMARY|Done)" || true
   if [ -n "$(ls -A "artifacts/$t" 2>/dev/null)" ]; then
     echo "fuzz $t: FAILED, crash artifacts in fuzz/artifacts/$t" >&2

@@ -20,6 +20,8 @@ pub(crate) const DATA: u8 = 65;
 pub(crate) const NO_INPUT: u8 = 66;
 /// A service (network, reader, card) unavailable (EX_UNAVAILABLE).
 pub(crate) const UNAVAILABLE: u8 = 69;
+/// The output file cannot be written (EX_CANTCREAT).
+pub(crate) const CANT_CREATE: u8 = 73;
 /// A bug in imza (EX_SOFTWARE): printed as one line, never a backtrace.
 pub(crate) const SOFTWARE: u8 = 70;
 
@@ -124,4 +126,30 @@ pub(crate) fn print_stdout(text: &str) -> Result<(), Failure> {
         }),
         _ => Ok(()),
     }
+}
+
+/// Writes `bytes` to `path` whole or not at all: into a temporary file beside it, then
+/// renamed over it, so that a failure never leaves a truncated output behind.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    use std::io::Write;
+    let cannot = |e: &std::io::Error| Failure {
+        code: CANT_CREATE,
+        message: format!("{}: cannot write: {}", path.display(), io_reason(e)),
+    };
+    let name = path.file_name().ok_or_else(|| Failure {
+        code: CANT_CREATE,
+        message: format!("{}: not a file name", path.display()),
+    })?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".imza-{}.tmp", std::process::id()));
+    let tmp = path.with_file_name(tmp_name);
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(cannot(&e));
+    }
+    Ok(())
 }

@@ -2,14 +2,16 @@
 //!
 //! Exit codes (all commands): 0 valid / success, 1 invalid (TOTAL_FAILED), 2 INDETERMINATE,
 //! 64 usage error, 65 malformed input, 66 input missing or unreadable, 69 a service (network,
-//! reader, card) unavailable. Errors are one line on stderr naming the file; `--json` output
-//! goes to stdout only.
+//! reader, card) unavailable, 73 the output file cannot be written. Errors are one line on
+//! stderr naming the file; `--json` output goes to stdout only.
 #![forbid(unsafe_code)]
 
 mod cert;
 mod exit;
+mod sign;
 mod token;
 mod verify_cert;
+mod verify_doc;
 mod webeid;
 
 use std::process::ExitCode;
@@ -32,6 +34,11 @@ enum Command {
     /// Login tokens: JWS/JWT issue and verify.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Validate a CMS / CAdES signature (`.p7s`, `.p7m`, DER or PEM). Exit 0 TOTAL_PASSED,
+    /// 1 TOTAL_FAILED, 2 INDETERMINATE.
+    Verify(verify_doc::VerifyArgs),
+    /// Sign a file: CAdES baseline B, T (signature time-stamp) or LT (with validation data).
+    Sign(sign::SignArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +66,8 @@ fn main() -> ExitCode {
     let result = std::panic::catch_unwind(|| match cli.command {
         Command::Cert(cmd) => cert::run(cmd),
         Command::Token(cmd) => token::run(cmd),
+        Command::Verify(args) => verify_doc::run(&args),
+        Command::Sign(args) => sign::run(&args),
     });
     match result {
         Ok(Ok(code)) => ExitCode::from(code),

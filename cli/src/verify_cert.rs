@@ -151,14 +151,14 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
     })
 }
 
-fn malformed(e: der::Error) -> imza::Error {
+pub(crate) fn malformed(e: der::Error) -> imza::Error {
     imza::Error::Malformed {
         what: "certificate",
         detail: e.to_string(),
     }
 }
 
-fn first_der(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, Failure> {
+pub(crate) fn first_der(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, Failure> {
     let certs = cert::parse_any(bytes).map_err(|e| Failure::content(path, &e))?;
     let first = certs.first().ok_or_else(|| Failure {
         code: exit::DATA,
@@ -321,7 +321,7 @@ fn online_checker() -> Result<Checker<'static>, Failure> {
     })
 }
 
-fn now() -> UnixTime {
+pub(crate) fn now() -> UnixTime {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -199,6 +199,8 @@ struct Context<'s, 'o> {
     opts: &'s VerifyOptions<'o>,
     /// Certificates from the SignedData, certificate-values attributes and the caller.
     pool: Vec<ParsedCert>,
+    /// Why some embedded certificates could not be used.
+    unusable: Vec<String>,
     ocsp: Vec<Vec<u8>>,
     crls: Vec<Crl>,
 }
@@ -206,10 +208,12 @@ struct Context<'s, 'o> {
 impl<'s, 'o> Context<'s, 'o> {
     fn new(sd: &'s SignedData<'s>, opts: &'s VerifyOptions<'o>) -> Self {
         let mut pool: Vec<ParsedCert> = Vec::new();
+        let mut unusable: Vec<String> = Vec::new();
         let mut add = |der: &[u8]| {
             if pool.len() < cms::MAX_CERTIFICATES && !pool.iter().any(|c| c.der == der) {
-                if let Ok(c) = ParsedCert::from_der(der) {
-                    pool.push(c);
+                match ParsedCert::from_der(der) {
+                    Ok(c) => pool.push(c),
+                    Err(e) => unusable.push(alloc::format!("an embedded certificate is unusable: {e}")),
                 }
             }
         };
@@ -248,6 +252,7 @@ impl<'s, 'o> Context<'s, 'o> {
             sd,
             opts,
             pool,
+            unusable,
             ocsp,
             crls,
         }
@@ -304,6 +309,9 @@ impl<'s, 'o> Context<'s, 'o> {
             rep.indication = ind;
             rep.sub_indication = Some(sub);
             rep.errors.push(alloc::format!("{f}"));
+            if matches!(f, Failure::NoSigningCertificate(_)) {
+                rep.errors.extend(self.unusable.iter().cloned());
+            }
             return rep;
         }
         let Some(cert) = check.cert.as_ref() else {

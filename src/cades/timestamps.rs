@@ -188,7 +188,10 @@ fn archive_v3_digest(
     let index = tsi
         .unsigned_attrs
         .as_ref()
-        .and_then(|u| u.get(&attr::ATS_HASH_INDEX_V3))
+        .and_then(|u| {
+            u.get(&attr::ATS_HASH_INDEX_V3)
+                .or_else(|| u.get(&attr::ATS_HASH_INDEX))
+        })
         .ok_or("the archive time-stamp has no ats-hash-index-v3 attribute")?;
     let index_value = index.single("ats-hash-index-v3").map_err(|e| alloc::format!("{e}"))?;
     check_hash_index(ctx, si, index_value.raw)?;

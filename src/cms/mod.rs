@@ -141,6 +141,16 @@ impl Attributes<'_> {
         out
     }
 
+    /// The DER form of the set (attributes sorted by their encodings, X.690 §11.6), when it
+    /// differs from the encoded one. Java signers (BouncyCastle) sign this form even when
+    /// they write the attributes unsorted.
+    pub fn to_be_signed_sorted(&self) -> Option<Vec<u8>> {
+        let mut parts: Vec<&[u8]> = self.list.iter().map(|a| a.raw).collect();
+        parts.sort();
+        let sorted = crate::ber::tlv(tag::SET, &parts.concat());
+        (sorted != self.to_be_signed()).then_some(sorted)
+    }
+
     /// All attributes of type `oid`.
     pub fn all<'s>(&'s self, oid: &'s ObjectIdentifier) -> impl Iterator<Item = &'s Attribute<'s>> {
         self.list.iter().filter(move |a| a.oid == *oid)
@@ -202,7 +212,11 @@ pub fn parse(input: &[u8]) -> Result<SignedData<'_>, Error> {
     const W: &str = "CMS ContentInfo";
     let mut top = Reader::new(input, W);
     let ci = top.expect(tag::SEQUENCE, "ContentInfo")?;
-    top.finish("ContentInfo")?;
+    // Zero padding after the ContentInfo occurs (fixed-size buffers written out whole);
+    // anything else after it is refused.
+    if !input.get(ci.raw.len()..).unwrap_or(&[]).iter().all(|b| *b == 0) {
+        top.finish("ContentInfo")?;
+    }
     let mut r = ci.reader(W)?;
     let ct = oid(&r.expect(tag::OID, "contentType")?, W)?;
     if ct != oids::SIGNED_DATA {

@@ -325,7 +325,27 @@ fn check_into(
             }
         },
     };
-    match crypto::verify_with(None, policy, sig_alg, &cert.spki, msg, &signer.signature) {
+    let mut result = crypto::verify_with(None, policy, sig_alg, &cert.spki, msg, &signer.signature);
+    if result == Err(Error::BadSignature) {
+        if let Some(sorted) = signer.signed_attrs.as_ref().and_then(|a| a.to_be_signed_sorted()) {
+            result = crypto::verify_with(
+                None,
+                policy,
+                sig_alg,
+                &cert.spki,
+                Message::Data(&sorted),
+                &signer.signature,
+            );
+            if result.is_ok() {
+                out.warnings.push(
+                    "the signed attributes are not in DER order; the signature covers their DER \
+                     (sorted) encoding"
+                        .into(),
+                );
+            }
+        }
+    }
+    match result {
         Ok(()) => Ok(()),
         Err(Error::BadSignature) => Err(Failure::SigCrypto(alloc::format!(
             "the {} signature value does not verify with the signer's key",

@@ -31,6 +31,13 @@ pub(super) fn verify(
     let Message::Data(data) = msg else {
         return Err(unsupported("verification of a precomputed digest"));
     };
+    // ring verifies RSA from 2048 bits only; smaller keys (old signatures a policy may
+    // still accept by date) go to RustCrypto.
+    if let KeyKind::Rsa { bits } = key.kind() {
+        if bits < 2048 {
+            return Err(unsupported(alloc::format!("RSA keys of {bits} bits")));
+        }
+    }
     let converted;
     let (params, sig): (&dyn rs::VerificationAlgorithm, &[u8]) = match (alg, key.kind()) {
         (SignatureAlgorithm::Ecdsa { hash, encoding }, KeyKind::Ec(curve)) => {

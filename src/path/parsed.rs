@@ -188,12 +188,13 @@ impl ParsedCert {
                 }
                 p.name_constraints = Some(nc);
             } else if id == CertificatePolicies::OID {
-                p.policies = CertificatePolicies::from_der(v)
-                    .map_err(bad)?
-                    .0
-                    .into_iter()
-                    .map(|pi| pi.policy_identifier)
-                    .collect();
+                p.policies = match CertificatePolicies::from_der(v) {
+                    Ok(cp) => cp.0.into_iter().map(|pi| pi.policy_identifier).collect(),
+                    // x509-cert refuses policy qualifiers real CAs write (explicitText over
+                    // 200 characters, BMPString notices ...). The identifiers are what path
+                    // validation uses, so read just those when the rest does not decode.
+                    Err(e) => policy_identifiers(v).ok_or_else(|| bad(e))?,
+                };
             } else if id == rfc6960::ID_PKIX_OCSP_NOCHECK {
                 p.ocsp_nocheck = true;
             } else if ext.critical && !UNDERSTOOD.contains(&id) {
@@ -230,4 +231,19 @@ impl ParsedCert {
                 .any(|e| e == purpose || *e == rfc5912::ANY_EXTENDED_KEY_USAGE)
         })
     }
+}
+
+/// The policy identifiers of a `certificatePolicies` value, qualifiers skipped.
+fn policy_identifiers(v: &[u8]) -> Option<Vec<ObjectIdentifier>> {
+    use crate::ber::{tag, Reader};
+    let mut top = Reader::new(v, "certificatePolicies");
+    let seq = top.expect(tag::SEQUENCE, "certificatePolicies").ok()?;
+    top.finish("certificatePolicies").ok()?;
+    let mut out = Vec::new();
+    for info in seq.children("certificatePolicies", 64).ok()? {
+        let mut r = info.reader("PolicyInformation").ok()?;
+        let id = r.expect(tag::OID, "policyIdentifier").ok()?;
+        out.push(ObjectIdentifier::from_bytes(id.content).ok()?);
+    }
+    (!out.is_empty()).then_some(out)
 }
