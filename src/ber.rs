@@ -217,7 +217,11 @@ impl<'a> Tlv<'a> {
     /// lengths throughout, else an error naming it.
     pub(crate) fn der(&self, what: &'static str) -> Result<&'a [u8], Error> {
         if self.indefinite {
-            return Err(err(what, self.offset, "indefinite length where DER is needed"));
+            return Err(err(
+                what,
+                self.offset,
+                "indefinite length where DER is needed",
+            ));
         }
         Ok(self.raw)
     }
@@ -259,7 +263,11 @@ fn parse_one<'a>(
                 .get(2..2 + n)
                 .ok_or_else(|| err(what, offset, "truncated length"))?;
             header += n;
-            Some(bytes.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b)))
+            Some(
+                bytes
+                    .iter()
+                    .fold(0usize, |acc, b| (acc << 8) | usize::from(*b)),
+            )
         }
     };
     match definite {
@@ -284,7 +292,11 @@ fn parse_one<'a>(
         }
         None => {
             if !constructed {
-                return Err(err(what, offset, "indefinite length on a primitive element"));
+                return Err(err(
+                    what,
+                    offset,
+                    "indefinite length on a primitive element",
+                ));
             }
             // Walk the children up to the end-of-contents octets.
             let mut pos = header;
@@ -326,7 +338,7 @@ pub(crate) fn push_len(out: &mut Vec<u8>, len: usize) {
         [] => out.push(0),
         s => {
             // At most 8 length bytes on 64-bit targets.
-            out.push(0x80 | (s.len() as u8 & 0x7f));
+            out.push(0x80 | u8::try_from(s.len()).unwrap_or(0x7f));
             out.extend_from_slice(s);
         }
     }

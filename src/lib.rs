@@ -38,8 +38,8 @@ pub mod revocation;
 mod signed;
 pub mod time;
 pub mod transport;
-pub mod tsp;
 pub mod trust;
+pub mod tsp;
 pub mod webeid;
 
 pub use error::Error;

@@ -10,9 +10,9 @@ use alloc::vec::Vec;
 
 use serde::Serialize;
 
-pub use crate::path::{Indication, SubIndication};
 use crate::crypto::HashAlgorithm;
 use crate::path::ParsedCert;
+pub use crate::path::{Indication, SubIndication};
 use crate::revocation::Evidence;
 use crate::time::UnixTime;
 
@@ -42,7 +42,10 @@ impl Report {
         let (indication, sub_indication) = match (failed, undecided, signatures.is_empty()) {
             (Some(f), _, _) => (Indication::TOTAL_FAILED, f.sub_indication),
             (None, Some(u), _) => (Indication::INDETERMINATE, u.sub_indication),
-            (None, None, true) => (Indication::INDETERMINATE, Some(SubIndication::SIGNED_DATA_NOT_FOUND)),
+            (None, None, true) => (
+                Indication::INDETERMINATE,
+                Some(SubIndication::SIGNED_DATA_NOT_FOUND),
+            ),
             (None, None, false) => (Indication::TOTAL_PASSED, None),
         };
         Self {

@@ -333,9 +333,13 @@ impl<'a> Checker<'a> {
                 resp.body
             }
         };
-        let answer =
-            ocsp::check_response(&body, cert, issuer, &self.ocsp).map_err(|e| alloc::format!("{e}"))?;
-        if !self.fetched.iter().any(|f| *f == Fetched::Ocsp(body.clone())) {
+        let answer = ocsp::check_response(&body, cert, issuer, &self.ocsp)
+            .map_err(|e| alloc::format!("{e}"))?;
+        if !self
+            .fetched
+            .iter()
+            .any(|f| *f == Fetched::Ocsp(body.clone()))
+        {
             self.fetched.push(Fetched::Ocsp(body));
         }
         Ok(answer)
@@ -369,7 +373,11 @@ impl<'a> Checker<'a> {
             }
         };
         let crl = Crl::parse(&body).map_err(|e| alloc::format!("{e}"))?;
-        if !self.fetched.iter().any(|f| *f == Fetched::Crl(body.clone())) {
+        if !self
+            .fetched
+            .iter()
+            .any(|f| *f == Fetched::Crl(body.clone()))
+        {
             self.fetched.push(Fetched::Crl(body));
         }
         Ok(crl)

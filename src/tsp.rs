@@ -134,7 +134,7 @@ pub fn request(
     };
     Ok(TimestampRequest {
         der: req.to_der().map_err(enc)?,
-        digest: digest.clone(),
+        digest: *digest,
         nonce: nonce.map(positive),
     })
 }

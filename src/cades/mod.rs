@@ -142,7 +142,11 @@ pub fn required_digests(sd: &SignedData<'_>) -> Vec<HashAlgorithm> {
 ///
 /// `Err` only when the input is not a CMS `SignedData` at all; everything about the
 /// signatures themselves is in the report.
-pub fn verify(input: &[u8], content: Content<'_>, opts: &VerifyOptions<'_>) -> Result<Report, Error> {
+pub fn verify(
+    input: &[u8],
+    content: Content<'_>,
+    opts: &VerifyOptions<'_>,
+) -> Result<Report, Error> {
     let der = unarmor(input)?;
     let sd = cms::parse(&der)?;
     Ok(verify_parsed(&sd, content, opts))
@@ -166,7 +170,11 @@ pub fn unarmor(input: &[u8]) -> Result<alloc::borrow::Cow<'_, [u8]>, Error> {
 }
 
 /// [`verify`] for an already parsed `SignedData`.
-pub fn verify_parsed(sd: &SignedData<'_>, content: Content<'_>, opts: &VerifyOptions<'_>) -> Report {
+pub fn verify_parsed(
+    sd: &SignedData<'_>,
+    content: Content<'_>,
+    opts: &VerifyOptions<'_>,
+) -> Report {
     let content_ref = match content {
         Content::Attached => match &sd.content {
             Some(c) => ContentRef::Bytes(c),
@@ -213,7 +221,9 @@ impl<'s, 'o> Context<'s, 'o> {
             if pool.len() < cms::MAX_CERTIFICATES && !pool.iter().any(|c| c.der == der) {
                 match ParsedCert::from_der(der) {
                     Ok(c) => pool.push(c),
-                    Err(e) => unusable.push(alloc::format!("an embedded certificate is unusable: {e}")),
+                    Err(e) => {
+                        unusable.push(alloc::format!("an embedded certificate is unusable: {e}"))
+                    }
                 }
             }
         };
@@ -377,7 +387,11 @@ impl<'s, 'o> Context<'s, 'o> {
         // Counter-signatures sign this signature's value.
         if depth < MAX_COUNTER_SIGNATURE_DEPTH {
             let mut n = 0;
-            for a in si.unsigned_attrs.iter().flat_map(|u| u.all(&attr::COUNTER_SIGNATURE)) {
+            for a in si
+                .unsigned_attrs
+                .iter()
+                .flat_map(|u| u.all(&attr::COUNTER_SIGNATURE))
+            {
                 for v in &a.value_tlvs {
                     n += 1;
                     let cid = alloc::format!("{}-C-{n}", rep.id);
@@ -389,7 +403,9 @@ impl<'s, 'o> Context<'s, 'o> {
                             ContentRef::Bytes(&si.signature),
                             depth + 1,
                         )),
-                        Err(e) => rep.warnings.push(alloc::format!("counter-signature {cid}: {e}")),
+                        Err(e) => rep
+                            .warnings
+                            .push(alloc::format!("counter-signature {cid}: {e}")),
                     }
                 }
             }
@@ -466,9 +482,10 @@ fn failure_indication(f: &Failure) -> (Indication, SubIndication) {
             Indication::INDETERMINATE,
             SubIndication::NO_SIGNING_CERTIFICATE_FOUND,
         ),
-        Failure::SignedDataNotFound(_) => {
-            (Indication::INDETERMINATE, SubIndication::SIGNED_DATA_NOT_FOUND)
-        }
+        Failure::SignedDataNotFound(_) => (
+            Indication::INDETERMINATE,
+            SubIndication::SIGNED_DATA_NOT_FOUND,
+        ),
         Failure::Unsupported(_) => (
             Indication::INDETERMINATE,
             SubIndication::CRYPTO_CONSTRAINTS_FAILURE,
@@ -497,16 +514,21 @@ fn signer_ref(check: &SignerCheck, si: &SignerInfo<'_>) -> Option<SignerRef> {
 }
 
 fn has_unsigned(si: &SignerInfo<'_>, oid: &const_oid::ObjectIdentifier) -> bool {
-    si.unsigned_attrs.as_ref().is_some_and(|u| u.get(oid).is_some())
+    si.unsigned_attrs
+        .as_ref()
+        .is_some_and(|u| u.get(oid).is_some())
 }
 
 fn has_signed(si: &SignerInfo<'_>, oid: &const_oid::ObjectIdentifier) -> bool {
-    si.signed_attrs.as_ref().is_some_and(|u| u.get(oid).is_some())
+    si.signed_attrs
+        .as_ref()
+        .is_some_and(|u| u.get(oid).is_some())
 }
 
 /// The baseline level the structure reaches (EN 319 122-1 §6).
 fn level(sd: &SignedData<'_>, si: &SignerInfo<'_>) -> Level {
-    let b = has_signed(si, &attr::SIGNING_CERTIFICATE_V2) || has_signed(si, &attr::SIGNING_CERTIFICATE);
+    let b =
+        has_signed(si, &attr::SIGNING_CERTIFICATE_V2) || has_signed(si, &attr::SIGNING_CERTIFICATE);
     if !b {
         return Level::Cms;
     }
@@ -531,9 +553,15 @@ fn legacy_level(si: &SignerInfo<'_>) -> Option<LegacyLevel> {
     si.signed_attrs.as_ref()?;
     let u = |o| has_unsigned(si, o);
     Some(
-        if u(&attr::ARCHIVE_TIMESTAMP_V2) || u(&attr::ARCHIVE_TIMESTAMP_V3) || u(&attr::ARCHIVE_TIMESTAMP_V1) {
+        if u(&attr::ARCHIVE_TIMESTAMP_V2)
+            || u(&attr::ARCHIVE_TIMESTAMP_V3)
+            || u(&attr::ARCHIVE_TIMESTAMP_V1)
+        {
             LegacyLevel::A
-        } else if u(&attr::CERTIFICATE_REFS) && u(&attr::CERTIFICATE_VALUES) && u(&attr::REVOCATION_VALUES) {
+        } else if u(&attr::CERTIFICATE_REFS)
+            && u(&attr::CERTIFICATE_VALUES)
+            && u(&attr::REVOCATION_VALUES)
+        {
             LegacyLevel::Xl
         } else if u(&attr::ESC_TIMESTAMP) || u(&attr::CERT_CRL_TIMESTAMP) {
             LegacyLevel::X
@@ -551,7 +579,10 @@ fn legacy_level(si: &SignerInfo<'_>) -> Option<LegacyLevel> {
 
 /// The signature policy OID of an EPES signature.
 fn signature_policy(si: &SignerInfo<'_>) -> Option<String> {
-    let a = si.signed_attrs.as_ref()?.get(&attr::SIGNATURE_POLICY_IDENTIFIER)?;
+    let a = si
+        .signed_attrs
+        .as_ref()?
+        .get(&attr::SIGNATURE_POLICY_IDENTIFIER)?;
     let v = a.value_tlvs.first()?;
     // SignaturePolicyIdentifier ::= CHOICE { signaturePolicyId SEQUENCE { sigPolicyId OID ...},
     // signaturePolicyImplied NULL }

@@ -32,12 +32,18 @@ impl Default for ValidationPolicy {
     fn default() -> Self {
         Self {
             digests: alloc::vec![
-                (HashAlgorithm::Sha1, Some(UnixTime::from_secs(1_262_303_999))),
+                (
+                    HashAlgorithm::Sha1,
+                    Some(UnixTime::from_secs(1_262_303_999))
+                ),
                 (HashAlgorithm::Sha256, None),
                 (HashAlgorithm::Sha384, None),
                 (HashAlgorithm::Sha512, None),
             ],
-            rsa: alloc::vec![(1900, None), (1024, Some(UnixTime::from_secs(1_388_534_399)))],
+            rsa: alloc::vec![
+                (1900, None),
+                (1024, Some(UnixTime::from_secs(1_388_534_399)))
+            ],
             elliptic: true,
         }
     }

@@ -114,27 +114,23 @@ pub fn sign(
         });
     }
     let (digest, econtent) = match content {
-        ToSign::Bytes(b) => (
-            crypto::digest(hash, b),
-            (!opts.detached).then_some(b),
-        ),
+        ToSign::Bytes(b) => (crypto::digest(hash, b), (!opts.detached).then_some(b)),
         ToSign::Digest(d) => {
             if d.algorithm() != hash {
                 return Err(Error::UnsupportedAlgorithm {
                     what: alloc::format!("{} content digest for {}", d.algorithm(), alg.name()),
                 });
             }
-            (d.clone(), None)
+            (*d, None)
         }
     };
 
     let ct_der = opts.content_type.to_der().map_err(enc)?;
-    let time = UtcTime::from_unix_duration(core::time::Duration::from_secs(
-        opts.signing_time.as_secs(),
-    ))
-    .map_err(enc)?
-    .to_der()
-    .map_err(enc)?;
+    let time =
+        UtcTime::from_unix_duration(core::time::Duration::from_secs(opts.signing_time.as_secs()))
+            .map_err(enc)?
+            .to_der()
+            .map_err(enc)?;
     let md = tlv(tag::OCTET_STRING, digest.as_ref());
     let mut signed_attrs = SetOfVec::new();
     for a in [
@@ -197,8 +193,13 @@ pub fn sign(
         .map_err(enc)?;
     for c in chain {
         let c = Certificate::from_der(c).map_err(|e| Error::malformed("chain certificate", e))?;
-        if !certs.iter().any(|x| *x == CertificateChoices::Certificate(c.clone())) {
-            certs.insert(CertificateChoices::Certificate(c)).map_err(enc)?;
+        if !certs
+            .iter()
+            .any(|x| *x == CertificateChoices::Certificate(c.clone()))
+        {
+            certs
+                .insert(CertificateChoices::Certificate(c))
+                .map_err(enc)?;
         }
     }
     let mut digest_algs = SetOfVec::new();
@@ -234,7 +235,10 @@ fn wrap_with(sd: &SignedData, other_revocation: &[Vec<u8>]) -> Result<Vec<u8>, E
     body.extend(sd.encap_content_info.to_der().map_err(enc)?);
     if let Some(c) = &sd.certificates {
         let set = c.0.to_der().map_err(enc)?;
-        body.extend(tlv(tag::context(0), set.get(header_len(&set)..).unwrap_or(&[])));
+        body.extend(tlv(
+            tag::context(0),
+            set.get(header_len(&set)..).unwrap_or(&[]),
+        ));
     }
     let mut rev: Vec<Vec<u8>> = other_revocation.to_vec();
     if let Some(c) = &sd.crls {
@@ -270,12 +274,20 @@ fn unwrap(cms_der: &[u8]) -> Result<SignedData, Error> {
 
 /// The digest a signature time-stamp for the (first) signer must cover: the hash of its
 /// signature value.
-pub fn signature_timestamp_digest(cms_der: &[u8], hash: HashAlgorithm) -> Result<DigestValue, Error> {
+pub fn signature_timestamp_digest(
+    cms_der: &[u8],
+    hash: HashAlgorithm,
+) -> Result<DigestValue, Error> {
     let sd = unwrap(cms_der)?;
-    let si = sd.signer_infos.0.iter().next().ok_or_else(|| Error::Malformed {
-        what: "CMS SignedData",
-        detail: "no signer".into(),
-    })?;
+    let si = sd
+        .signer_infos
+        .0
+        .iter()
+        .next()
+        .ok_or_else(|| Error::Malformed {
+            what: "CMS SignedData",
+            detail: "no signer".into(),
+        })?;
     Ok(crypto::digest(hash, si.signature.as_bytes()))
 }
 

@@ -70,7 +70,12 @@ fn validate_one(
     let token = match crate::tsp::parse_token(token_der) {
         Ok(t) => t,
         Err(e) => {
-            fail(&mut rep, Indication::TOTAL_FAILED, SubIndication::FORMAT_FAILURE, alloc::format!("{e}"));
+            fail(
+                &mut rep,
+                Indication::TOTAL_FAILED,
+                SubIndication::FORMAT_FAILURE,
+                alloc::format!("{e}"),
+            );
             return rep;
         }
     };
@@ -97,7 +102,9 @@ fn validate_one(
                     &mut rep,
                     Indication::TOTAL_FAILED,
                     SubIndication::HASH_FAILURE,
-                    alloc::format!("the message imprint does not match the {kind:?} data it covers"),
+                    alloc::format!(
+                        "the message imprint does not match the {kind:?} data it covers"
+                    ),
                 );
                 return rep;
             }
@@ -114,7 +121,12 @@ fn validate_one(
         Ok(None) => {}
         Err(msg) => {
             rep.imprint_intact = Some(false);
-            fail(&mut rep, Indication::TOTAL_FAILED, SubIndication::HASH_FAILURE, msg);
+            fail(
+                &mut rep,
+                Indication::TOTAL_FAILED,
+                SubIndication::HASH_FAILURE,
+                msg,
+            );
             return rep;
         }
     }
@@ -129,7 +141,12 @@ fn validate_one(
         }
     }
     let Some(tsi) = token.signed_data.signers.first() else {
-        fail(&mut rep, Indication::TOTAL_FAILED, SubIndication::FORMAT_FAILURE, "no signer".into());
+        fail(
+            &mut rep,
+            Indication::TOTAL_FAILED,
+            SubIndication::FORMAT_FAILURE,
+            "no signer".into(),
+        );
         return rep;
     };
     let tst = token.signed_data.content.as_deref().unwrap_or(&[]);
@@ -158,9 +175,20 @@ fn validate_one(
 
     // The TSA certificate, for time-stamping, at the token's time.
     let mut warnings = Vec::new();
-    match ctx.chain_in(&pool, &cert, Purpose::Timestamping, token.info.gen_time, &mut warnings) {
+    match ctx.chain_in(
+        &pool,
+        &cert,
+        Purpose::Timestamping,
+        token.info.gen_time,
+        &mut warnings,
+    ) {
         Ok((path, _)) => rep.chain = path.chain().map(CertRef::new).collect(),
-        Err(e) => fail(&mut rep, e.indication(), e.sub_indication(), alloc::format!("TSA: {e}")),
+        Err(e) => fail(
+            &mut rep,
+            e.indication(),
+            e.sub_indication(),
+            alloc::format!("TSA: {e}"),
+        ),
     }
     rep.warnings.extend(warnings);
     rep
@@ -184,7 +212,11 @@ fn archive_v3_digest(
     token: &crate::tsp::Token<'_>,
 ) -> Result<Option<DigestValue>, alloc::string::String> {
     let h = token.info.hash;
-    let tsi = token.signed_data.signers.first().ok_or("no signer in the token")?;
+    let tsi = token
+        .signed_data
+        .signers
+        .first()
+        .ok_or("no signer in the token")?;
     let index = tsi
         .unsigned_attrs
         .as_ref()
@@ -193,7 +225,9 @@ fn archive_v3_digest(
                 .or_else(|| u.get(&attr::ATS_HASH_INDEX))
         })
         .ok_or("the archive time-stamp has no ats-hash-index-v3 attribute")?;
-    let index_value = index.single("ats-hash-index-v3").map_err(|e| alloc::format!("{e}"))?;
+    let index_value = index
+        .single("ats-hash-index-v3")
+        .map_err(|e| alloc::format!("{e}"))?;
     check_hash_index(ctx, si, index_value.raw)?;
     let Some(content_hash) = content_digest(content, h) else {
         return Ok(None);
@@ -220,7 +254,10 @@ fn check_hash_index(
     let mut r = seq.reader("ats-hash-index-v3").map_err(e)?;
     let h = match r.optional(tag::SEQUENCE).map_err(e)? {
         Some(ai) => {
-            let oid_tlv = ai.reader("hashIndAlgorithm").and_then(|mut x| x.read()).map_err(e)?;
+            let oid_tlv = ai
+                .reader("hashIndAlgorithm")
+                .and_then(|mut x| x.read())
+                .map_err(e)?;
             let oid = attr::object_identifier(&oid_tlv, "hashIndAlgorithm").map_err(e)?;
             HashAlgorithm::from_oid(&oid).map_err(e)?
         }

@@ -174,7 +174,10 @@ pub(crate) fn octet_string<'a>(v: &Tlv<'a>, what: &'static str) -> Result<&'a [u
 }
 
 /// An `OBJECT IDENTIFIER` value (content-type).
-pub(crate) fn object_identifier(v: &Tlv<'_>, what: &'static str) -> Result<ObjectIdentifier, Error> {
+pub(crate) fn object_identifier(
+    v: &Tlv<'_>,
+    what: &'static str,
+) -> Result<ObjectIdentifier, Error> {
     if v.tag != tag::OID {
         return Err(Error::Malformed {
             what,
@@ -187,8 +190,11 @@ pub(crate) fn object_identifier(v: &Tlv<'_>, what: &'static str) -> Result<Objec
     })
 }
 
+/// CRLs and BasicOCSPResponses (each DER) from a `RevocationValues`.
+pub(crate) type RevocationValues<'a> = (Vec<&'a [u8]>, Vec<&'a [u8]>);
+
 /// `RevocationValues` (CAdES-XL / B-LT): CRLs and BasicOCSPResponses, each DER.
-pub(crate) fn revocation_values<'a>(v: &Tlv<'a>) -> Result<(Vec<&'a [u8]>, Vec<&'a [u8]>), Error> {
+pub(crate) fn revocation_values<'a>(v: &Tlv<'a>) -> Result<RevocationValues<'a>, Error> {
     const W: &str = "CAdES revocation-values";
     let mut crls = Vec::new();
     let mut ocsps = Vec::new();
@@ -234,7 +240,8 @@ pub fn wrap_basic_ocsp(basic: &[u8]) -> Vec<u8> {
 
 /// Extracts the `BasicOCSPResponse` from an `OCSPResponse` (for embedding as a CAdES value).
 pub fn unwrap_ocsp_response(resp: &[u8]) -> Result<Vec<u8>, Error> {
-    let r = x509_ocsp::OcspResponse::from_der(resp).map_err(|e| Error::malformed("OCSP response", e))?;
+    let r = x509_ocsp::OcspResponse::from_der(resp)
+        .map_err(|e| Error::malformed("OCSP response", e))?;
     let bytes = r.response_bytes.ok_or_else(|| Error::Malformed {
         what: "OCSP response",
         detail: "no responseBytes".into(),

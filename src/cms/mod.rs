@@ -21,7 +21,6 @@ use spki::AlgorithmIdentifierOwned;
 use crate::ber::{tag, Reader, Tlv};
 use crate::error::Error;
 
-
 /// Largest CMS input parsed (an enveloping signature holds the whole document).
 pub const MAX_CMS_LEN: usize = 512 * 1024 * 1024;
 /// Most signers in one `SignedData`.
@@ -39,8 +38,7 @@ pub mod oids {
     /// id-data.
     pub const DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
     /// id-signedData.
-    pub const SIGNED_DATA: ObjectIdentifier =
-        ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
+    pub const SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
     /// id-ct-TSTInfo (RFC 3161).
     pub const TST_INFO: ObjectIdentifier =
         ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
@@ -183,7 +181,10 @@ fn malformed(what: &'static str, detail: impl Into<alloc::string::String>) -> Er
 
 fn oid(t: &Tlv<'_>, what: &'static str) -> Result<ObjectIdentifier, Error> {
     if t.tag != tag::OID {
-        return Err(malformed(what, alloc::format!("expected an OID at byte {}", t.offset)));
+        return Err(malformed(
+            what,
+            alloc::format!("expected an OID at byte {}", t.offset),
+        ));
     }
     ObjectIdentifier::from_bytes(t.content)
         .map_err(|e| malformed(what, alloc::format!("bad OID at byte {}: {e}", t.offset)))
@@ -191,7 +192,10 @@ fn oid(t: &Tlv<'_>, what: &'static str) -> Result<ObjectIdentifier, Error> {
 
 fn small_int(t: &Tlv<'_>, what: &'static str) -> Result<u64, Error> {
     if t.tag != tag::INTEGER || t.content.is_empty() || t.content.len() > 4 {
-        return Err(malformed(what, alloc::format!("bad version at byte {}", t.offset)));
+        return Err(malformed(
+            what,
+            alloc::format!("bad version at byte {}", t.offset),
+        ));
     }
     Ok(t.content.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b)))
 }
@@ -214,7 +218,12 @@ pub fn parse(input: &[u8]) -> Result<SignedData<'_>, Error> {
     let ci = top.expect(tag::SEQUENCE, "ContentInfo")?;
     // Zero padding after the ContentInfo occurs (fixed-size buffers written out whole);
     // anything else after it is refused.
-    if !input.get(ci.raw.len()..).unwrap_or(&[]).iter().all(|b| *b == 0) {
+    if !input
+        .get(ci.raw.len()..)
+        .unwrap_or(&[])
+        .iter()
+        .all(|b| *b == 0)
+    {
         top.finish("ContentInfo")?;
     }
     let mut r = ci.reader(W)?;
@@ -316,7 +325,10 @@ fn signed_data<'a>(sd: &Tlv<'a>) -> Result<SignedData<'a>, Error> {
 pub(crate) fn signer_info<'a>(si: &Tlv<'a>) -> Result<SignerInfo<'a>, Error> {
     const W: &str = "CMS SignerInfo";
     if si.tag != tag::SEQUENCE {
-        return Err(malformed(W, alloc::format!("not a SEQUENCE at byte {}", si.offset)));
+        return Err(malformed(
+            W,
+            alloc::format!("not a SEQUENCE at byte {}", si.offset),
+        ));
     }
     let mut r = si.reader(W)?;
     let mut signed_fields = Vec::new();
@@ -334,7 +346,10 @@ pub(crate) fn signer_info<'a>(si: &Tlv<'a>) -> Result<SignerInfo<'a>, Error> {
         t => {
             return Err(malformed(
                 W,
-                alloc::format!("unknown signer identifier tag 0x{t:02x} at byte {}", sid_tlv.offset),
+                alloc::format!(
+                    "unknown signer identifier tag 0x{t:02x} at byte {}",
+                    sid_tlv.offset
+                ),
             ))
         }
     };

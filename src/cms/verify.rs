@@ -146,9 +146,10 @@ pub fn matches_sid(c: &ParsedCert, sid: &SignerId) -> bool {
 
 fn ess_matches(id: &EssCertId, c: &ParsedCert) -> bool {
     let hash_ok = crypto::digest(id.hash, &c.der).as_ref() == id.cert_hash.as_slice();
-    let is_ok = id.issuer_serial.as_ref().is_none_or(|(names, serial)| {
-        serial.as_slice() == c.serial() && names.iter().any(|n| *n == c.issuer)
-    });
+    let is_ok = id
+        .issuer_serial
+        .as_ref()
+        .is_none_or(|(names, serial)| serial.as_slice() == c.serial() && names.contains(&c.issuer));
     hash_ok && is_ok
 }
 
@@ -214,11 +215,16 @@ fn check_into(
                 ))
             }
             (None, Some(_)) => {
-                return Err(Failure::Format("signed attributes lack content-type".into()))
+                return Err(Failure::Format(
+                    "signed attributes lack content-type".into(),
+                ))
             }
             (Some(ct), Some(expected)) => {
-                let ct = attr::object_identifier(&ct.single("content-type").map_err(fmt)?, "content-type")
-                    .map_err(fmt)?;
+                let ct = attr::object_identifier(
+                    &ct.single("content-type").map_err(fmt)?,
+                    "content-type",
+                )
+                .map_err(fmt)?;
                 if ct != expected {
                     return Err(Failure::Format(alloc::format!(
                         "content-type attribute {} differs from eContentType {}",
@@ -251,8 +257,9 @@ fn check_into(
             (attr::SIGNING_CERTIFICATE, false),
         ] {
             if let Some(a) = attrs.get(&oid) {
-                let ids = attr::signing_certificate(&a.single("signing-certificate").map_err(fmt)?, v2)
-                    .map_err(|e| match e {
+                let ids =
+                    attr::signing_certificate(&a.single("signing-certificate").map_err(fmt)?, v2)
+                        .map_err(|e| match e {
                         Error::UnsupportedAlgorithm { what } => Failure::Unsupported(what),
                         e => fmt(e),
                     })?;
@@ -269,7 +276,10 @@ fn check_into(
     }
 
     // Which certificate? Every candidate the identifier names, narrowed by the ESS binding.
-    let named: Vec<&ParsedCert> = pool.iter().filter(|c| matches_sid(c, &signer.sid)).collect();
+    let named: Vec<&ParsedCert> = pool
+        .iter()
+        .filter(|c| matches_sid(c, &signer.sid))
+        .collect();
     let cert = match (named.first(), ess.is_empty()) {
         (None, _) => {
             return Err(Failure::NoSigningCertificate(
@@ -277,7 +287,10 @@ fn check_into(
             ))
         }
         (Some(first), true) => *first,
-        (Some(_), false) => match named.iter().find(|c| ess.iter().all(|id| ess_matches(id, c))) {
+        (Some(_), false) => match named
+            .iter()
+            .find(|c| ess.iter().all(|id| ess_matches(id, c)))
+        {
             Some(c) => {
                 out.signing_certificate_bound = true;
                 c
@@ -318,16 +331,23 @@ fn check_into(
                 ))
             }
             _ => {
-                tbs = content.digest(digest_alg).map(|d| d.as_ref().to_vec()).ok_or_else(
-                    || Failure::SignedDataNotFound("the signed content was not supplied".into()),
-                )?;
+                tbs = content
+                    .digest(digest_alg)
+                    .map(|d| d.as_ref().to_vec())
+                    .ok_or_else(|| {
+                        Failure::SignedDataNotFound("the signed content was not supplied".into())
+                    })?;
                 Message::Digest(&tbs)
             }
         },
     };
     let mut result = crypto::verify_with(None, policy, sig_alg, &cert.spki, msg, &signer.signature);
     if result == Err(Error::BadSignature) {
-        if let Some(sorted) = signer.signed_attrs.as_ref().and_then(|a| a.to_be_signed_sorted()) {
+        if let Some(sorted) = signer
+            .signed_attrs
+            .as_ref()
+            .and_then(|a| a.to_be_signed_sorted())
+        {
             result = crypto::verify_with(
                 None,
                 policy,
@@ -351,9 +371,8 @@ fn check_into(
             "the {} signature value does not verify with the signer's key",
             sig_alg.name()
         ))),
-        Err(Error::UnsupportedAlgorithm { what }) | Err(Error::UnsupportedByBackend { what, .. }) => {
-            Err(Failure::Unsupported(what))
-        }
+        Err(Error::UnsupportedAlgorithm { what })
+        | Err(Error::UnsupportedByBackend { what, .. }) => Err(Failure::Unsupported(what)),
         Err(Error::PolicyViolation { reason }) | Err(Error::KeyRejected { reason }) => {
             Err(Failure::Unsupported(reason))
         }
