@@ -24,8 +24,10 @@ cargo clippy -p imza-wasm --target wasm32-unknown-unknown -- -D warnings
 step "docs"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --features imza/http --quiet
 
-step "tests (workspace; includes the C header drift check)"
-cargo test --workspace --features imza/http -- --skip wycheproof_signature_vectors_on_every_backend
+step "tests (workspace; includes the C header drift check, CMS/TSA interop with OpenSSL, DSS CAdES vectors)"
+# CI=true makes missing peers (openssl, python3) fail the interop tests instead of skipping;
+# IMZA_REQUIRE_SHARED=1 does the same for the DSS vectors in ../shared.
+CI=${CI:-true} IMZA_REQUIRE_SHARED=1 cargo test --workspace --features imza/http -- --skip wycheproof_signature_vectors_on_every_backend
 
 step "Wycheproof on every backend (per-file counts)"
 cargo test -p imza --test wycheproof -- --nocapture
