@@ -335,3 +335,53 @@ fn garbage_is_an_error_not_a_report() {
         assert!(verify(junk, Content::Attached, &VerifyOptions::new(&s, T)).is_err());
     }
 }
+
+#[test]
+fn counter_signatures_are_validated_and_reported() {
+    use imza::cades::sign::add_counter_signature;
+    let (sig, content) = signed(true);
+    let key = SigningKey::from_pkcs8_pem(
+        &std::fs::read_to_string(tv("pki/ecdsa-p256/login.key")).unwrap(),
+    )
+    .unwrap();
+    let cert = std::fs::read(tv("pki/ecdsa-p256/login.der")).unwrap();
+    let countersigned = add_counter_signature(&sig, &key, &cert, T).unwrap();
+    let s = store();
+    let r = verify(
+        &countersigned,
+        Content::Detached(&content),
+        &VerifyOptions::new(&s, T),
+    )
+    .unwrap();
+    let main = &r.signatures[0];
+    assert_eq!(main.indication, Indication::TOTAL_PASSED);
+    assert_eq!(main.counter_signatures.len(), 1);
+    let c = &main.counter_signatures[0];
+    assert_eq!(c.id, "S-1-C-1");
+    assert!(c.intact, "{:?}", c.errors);
+    assert!(
+        c.signer.as_ref().unwrap().subject.contains("Login"),
+        "{:?}",
+        c.signer
+    );
+
+    // Tampering with the counter-signed value breaks the counter-signature's digest, and the
+    // main signature with it.
+    let value = imza::cms::parse(&sig).unwrap().signers[0]
+        .signature
+        .to_vec();
+    let mut other = value.clone();
+    let last = other.len() - 1;
+    other[last] ^= 1;
+    let tampered = patch(&countersigned, &value, &other);
+    let r = verify(
+        &tampered,
+        Content::Detached(&content),
+        &VerifyOptions::new(&s, T),
+    )
+    .unwrap();
+    assert_eq!(
+        r.signatures[0].sub_indication,
+        Some(SubIndication::SIG_CRYPTO_FAILURE)
+    );
+}

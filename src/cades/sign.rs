@@ -101,18 +101,7 @@ pub fn sign(
 ) -> Result<Vec<u8>, Error> {
     let alg = signer.algorithm();
     let hash = digest_algorithm(alg);
-    let cert = Certificate::from_der(cert_der).map_err(|e| Error::malformed("certificate", e))?;
-    let spki = cert
-        .tbs_certificate
-        .subject_public_key_info
-        .to_der()
-        .map_err(enc)?;
-    if spki != signer.public_key_spki() {
-        return Err(Error::KeyMismatch {
-            algorithm: alg,
-            key: "the certificate's key is not the signer's".into(),
-        });
-    }
+    let cert = checked_cert(signer, cert_der)?;
     let (digest, econtent) = match content {
         ToSign::Bytes(b) => (crypto::digest(hash, b), (!opts.detached).then_some(b)),
         ToSign::Digest(d) => {
@@ -126,11 +115,7 @@ pub fn sign(
     };
 
     let ct_der = opts.content_type.to_der().map_err(enc)?;
-    let time =
-        UtcTime::from_unix_duration(core::time::Duration::from_secs(opts.signing_time.as_secs()))
-            .map_err(enc)?
-            .to_der()
-            .map_err(enc)?;
+    let time = utc_time(opts.signing_time)?;
     let md = tlv(tag::OCTET_STRING, digest.as_ref());
     let mut signed_attrs = SetOfVec::new();
     for a in [
@@ -144,49 +129,8 @@ pub fn sign(
     ] {
         signed_attrs.insert(a).map_err(enc)?;
     }
-    // What is signed: the DER SET OF the attributes (RFC 5652 §5.4).
-    let tbs = signed_attrs.to_der().map_err(enc)?;
-    let mut signature = signer.sign(&tbs)?;
-    let sig_alg = match alg {
-        SignatureAlgorithm::Ecdsa {
-            hash,
-            encoding: EcdsaEncoding::Fixed,
-        } => {
-            let crypto::KeyKind::Ec(curve) =
-                crypto::PublicKey::from_spki_der(signer.public_key_spki())?.kind()
-            else {
-                return Err(Error::KeyMismatch {
-                    algorithm: alg,
-                    key: "not an EC key".into(),
-                });
-            };
-            signature = crypto::ecdsa_sig::fixed_to_der(curve, &signature)?;
-            SignatureAlgorithm::Ecdsa {
-                hash,
-                encoding: EcdsaEncoding::Der,
-            }
-        }
-        a => a,
-    };
-    let sig_alg_id =
-        AlgorithmIdentifierOwned::from_der(&sig_alg.to_algorithm_identifier_der()?).map_err(enc)?;
-    let digest_alg_id = AlgorithmIdentifierOwned {
-        oid: hash.oid(),
-        parameters: None,
-    };
-
-    let signer_info = SignerInfo {
-        version: CmsVersion::V1,
-        sid: SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
-            issuer: cert.tbs_certificate.issuer.clone(),
-            serial_number: cert.tbs_certificate.serial_number.clone(),
-        }),
-        digest_alg: digest_alg_id.clone(),
-        signed_attrs: Some(signed_attrs),
-        signature_algorithm: sig_alg_id,
-        signature: OctetString::new(signature).map_err(enc)?,
-        unsigned_attrs: None,
-    };
+    let signer_info = signer_info(signer, &cert, signed_attrs)?;
+    let digest_alg_id = signer_info.digest_alg.clone();
     let mut certs = SetOfVec::new();
     certs
         .insert(CertificateChoices::Certificate(cert.clone()))
@@ -219,6 +163,127 @@ pub fn sign(
         crls: None,
         signer_infos: SignerInfos(infos),
     };
+    wrap(&sd)
+}
+
+/// Signs `signed_attrs` and builds the `SignerInfo` (issuerAndSerialNumber of `cert`).
+fn signer_info(
+    signer: &dyn Signer,
+    cert: &Certificate,
+    signed_attrs: SetOfVec<Attribute>,
+) -> Result<SignerInfo, Error> {
+    let alg = signer.algorithm();
+    // What is signed: the DER SET OF the attributes (RFC 5652 §5.4).
+    let tbs = signed_attrs.to_der().map_err(enc)?;
+    let mut signature = signer.sign(&tbs)?;
+    let sig_alg = match alg {
+        SignatureAlgorithm::Ecdsa {
+            hash,
+            encoding: EcdsaEncoding::Fixed,
+        } => {
+            let crypto::KeyKind::Ec(curve) =
+                crypto::PublicKey::from_spki_der(signer.public_key_spki())?.kind()
+            else {
+                return Err(Error::KeyMismatch {
+                    algorithm: alg,
+                    key: "not an EC key".into(),
+                });
+            };
+            signature = crypto::ecdsa_sig::fixed_to_der(curve, &signature)?;
+            SignatureAlgorithm::Ecdsa {
+                hash,
+                encoding: EcdsaEncoding::Der,
+            }
+        }
+        a => a,
+    };
+    Ok(SignerInfo {
+        version: CmsVersion::V1,
+        sid: SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
+            issuer: cert.tbs_certificate.issuer.clone(),
+            serial_number: cert.tbs_certificate.serial_number.clone(),
+        }),
+        digest_alg: AlgorithmIdentifierOwned {
+            oid: digest_algorithm(alg).oid(),
+            parameters: None,
+        },
+        signed_attrs: Some(signed_attrs),
+        signature_algorithm: AlgorithmIdentifierOwned::from_der(
+            &sig_alg.to_algorithm_identifier_der()?,
+        )
+        .map_err(enc)?,
+        signature: OctetString::new(signature).map_err(enc)?,
+        unsigned_attrs: None,
+    })
+}
+
+fn checked_cert(signer: &dyn Signer, cert_der: &[u8]) -> Result<Certificate, Error> {
+    let cert = Certificate::from_der(cert_der).map_err(|e| Error::malformed("certificate", e))?;
+    let spki = cert
+        .tbs_certificate
+        .subject_public_key_info
+        .to_der()
+        .map_err(enc)?;
+    if spki != signer.public_key_spki() {
+        return Err(Error::KeyMismatch {
+            algorithm: signer.algorithm(),
+            key: "the certificate's key is not the signer's".into(),
+        });
+    }
+    Ok(cert)
+}
+
+fn utc_time(t: UnixTime) -> Result<Vec<u8>, Error> {
+    UtcTime::from_unix_duration(core::time::Duration::from_secs(t.as_secs()))
+        .map_err(enc)?
+        .to_der()
+        .map_err(enc)
+}
+
+/// Adds a counter-signature (RFC 5652 §11.4) by `signer` to the first signer: signed
+/// signing-time, message-digest of the counter-signed signature value and
+/// signing-certificate-v2; no content-type, as §11.4 requires. `cert_der` is embedded.
+pub fn add_counter_signature(
+    cms_der: &[u8],
+    signer: &dyn Signer,
+    cert_der: &[u8],
+    signing_time: UnixTime,
+) -> Result<Vec<u8>, Error> {
+    let cert = checked_cert(signer, cert_der)?;
+    let mut sd = unwrap(cms_der)?;
+    let mut infos: Vec<SignerInfo> = sd.signer_infos.0.into_vec();
+    let first = infos.first_mut().ok_or_else(|| Error::Malformed {
+        what: "CMS SignedData",
+        detail: "no signer".into(),
+    })?;
+    let md = crypto::digest(
+        digest_algorithm(signer.algorithm()),
+        first.signature.as_bytes(),
+    );
+    let mut attrs = SetOfVec::new();
+    for a in [
+        attribute(attr::SIGNING_TIME, &utc_time(signing_time)?)?,
+        attribute(attr::MESSAGE_DIGEST, &tlv(tag::OCTET_STRING, md.as_ref()))?,
+        attribute(
+            attr::SIGNING_CERTIFICATE_V2,
+            &signing_certificate_v2(&cert, cert_der)?,
+        )?,
+    ] {
+        attrs.insert(a).map_err(enc)?;
+    }
+    let counter = signer_info(signer, &cert, attrs)?.to_der().map_err(enc)?;
+    let mut unsigned = first.unsigned_attrs.take().unwrap_or_default();
+    unsigned
+        .insert(attribute(attr::COUNTER_SIGNATURE, &counter)?)
+        .map_err(enc)?;
+    first.unsigned_attrs = Some(unsigned);
+    sd.signer_infos = SignerInfos(SetOfVec::try_from(infos).map_err(enc)?);
+    let mut certs = sd.certificates.take().map(|c| c.0).unwrap_or_default();
+    let choice = CertificateChoices::Certificate(cert);
+    if !certs.iter().any(|c| *c == choice) {
+        certs.insert(choice).map_err(enc)?;
+    }
+    sd.certificates = Some(CertificateSet(certs));
     wrap(&sd)
 }
 
