@@ -174,6 +174,19 @@ pub enum TimestampKind {
     ArchiveV3,
 }
 
+impl TimestampKind {
+    /// The name used in messages.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Content => "content",
+            Self::Signature => "signature",
+            Self::References => "CAdES-X references",
+            Self::ArchiveV2 => "archive (v2)",
+            Self::ArchiveV3 => "archive (v3)",
+        }
+    }
+}
+
 /// A time-stamp and its own validation.
 #[derive(Clone, Debug, Serialize)]
 pub struct TimestampReport {

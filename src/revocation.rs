@@ -181,6 +181,16 @@ impl<'a> Checker<'a> {
     /// `check_intermediates`) at `time`. `Err(PathError::Revoked)` for a revoked one,
     /// `Err(PathError::RevocationUnknown)` when no usable status was found.
     pub fn check(&mut self, path: &ValidPath, time: UnixTime) -> Result<Vec<Evidence>, PathError> {
+        self.check_each(path, time).into_iter().collect()
+    }
+
+    /// Like [`Checker::check`], with one result per certificate, so that a caller that
+    /// tolerates a missing status keeps the statuses that were found.
+    pub fn check_each(
+        &mut self,
+        path: &ValidPath,
+        time: UnixTime,
+    ) -> Vec<Result<Evidence, PathError>> {
         self.ocsp.time = time;
         let chain: Vec<&ParsedCert> = path.chain().collect();
         let mut out = Vec::new();
@@ -191,9 +201,9 @@ impl<'a> Checker<'a> {
             if i > 0 && !self.check_intermediates {
                 break;
             }
-            out.push(self.check_one(cert, issuer)?);
+            out.push(self.check_one(cert, issuer));
         }
-        Ok(out)
+        out
     }
 
     fn check_one(&mut self, cert: &ParsedCert, issuer: &ParsedCert) -> Result<Evidence, PathError> {

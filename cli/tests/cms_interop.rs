@@ -598,6 +598,11 @@ fn imza_sign(
         .arg("--chain")
         .arg(&signer.intermediate)
         .args(["--format", "cades", "--level", level.arg()]);
+    if level == Level::Lt {
+        // LT builds the signer's path to fetch its revocation data: the anchor comes from
+        // the chain given (the self-signed root).
+        c.arg("--chain").arg(&signer.root);
+    }
     if detached {
         c.arg("--detached");
     }

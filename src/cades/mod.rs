@@ -337,8 +337,8 @@ impl<'s, 'o> Context<'s, 'o> {
         for t in &rep.timestamps {
             if t.indication != Indication::TOTAL_PASSED {
                 rep.warnings.push(alloc::format!(
-                    "a {:?} time-stamp did not pass ({}); it proves nothing",
-                    t.kind,
+                    "a {} time-stamp did not pass ({}); it proves nothing",
+                    t.kind.name(),
                     t.errors.first().map(String::as_str).unwrap_or("")
                 ));
             }
@@ -458,18 +458,21 @@ impl<'s, 'o> Context<'s, 'o> {
             return Ok((path, Vec::new()));
         }
         let mut checker = self.checker();
-        match checker.check(&path, time) {
-            Ok(ev) => Ok((path, ev)),
-            Err(PathError::RevocationUnknown { subject, reason })
-                if self.opts.revocation == RevocationPolicy::IfAvailable =>
-            {
-                warnings.push(alloc::format!(
-                    "revocation status of {subject} not checked: {reason}"
-                ));
-                Ok((path, Vec::new()))
+        let mut evidence = Vec::new();
+        for r in checker.check_each(&path, time) {
+            match r {
+                Ok(ev) => evidence.push(ev),
+                Err(PathError::RevocationUnknown { subject, reason })
+                    if self.opts.revocation == RevocationPolicy::IfAvailable =>
+                {
+                    warnings.push(alloc::format!(
+                        "revocation status of {subject} not checked: {reason}"
+                    ));
+                }
+                Err(e) => return Err(e),
             }
-            Err(e) => Err(e),
         }
+        Ok((path, evidence))
     }
 }
 
