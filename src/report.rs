@@ -63,9 +63,6 @@ impl Report {
 pub enum Format {
     /// CMS / CAdES.
     CAdES,
-    /// A bare RFC 3161 time-stamp token over a document.
-    #[serde(rename = "RFC3161")]
-    Rfc3161,
 }
 
 /// The level a signature reaches (ETSI EN 319 122-1 baseline profiles, or plain CMS).

@@ -451,7 +451,9 @@ impl<'s, 'o> Context<'s, 'o> {
         warnings: &mut Vec<String>,
     ) -> Result<(ValidPath, Vec<Evidence>), PathError> {
         let mut popts = path::Options::new(time, purpose);
-        popts.crypto_policy = COMPUTE;
+        // Chains are judged by the policy at the time they are validated for: SHA-1
+        // certificates pass only when the policy still accepts SHA-1 then.
+        popts.crypto_policy = self.opts.policy.path_policy(time);
         let path = path::validate_parsed(cert.clone(), pool, self.opts.trust, &popts)?;
         if self.opts.revocation == RevocationPolicy::Skip {
             warnings.push("revocation not checked (disabled)".into());

@@ -50,6 +50,25 @@ impl Default for ValidationPolicy {
 }
 
 impl ValidationPolicy {
+    /// What certificate and revocation signatures may use at `at`: SHA-1 only while the
+    /// policy accepts it, RSA from the smallest size still accepted.
+    pub fn path_policy(&self, at: UnixTime) -> crate::crypto::Policy {
+        let ok = |end: &Option<UnixTime>| end.is_none_or(|e| at <= e);
+        crate::crypto::Policy {
+            allow_sha1: self
+                .digests
+                .iter()
+                .any(|(h, end)| *h == HashAlgorithm::Sha1 && ok(end)),
+            min_rsa_bits: self
+                .rsa
+                .iter()
+                .filter(|(_, end)| ok(end))
+                .map(|(bits, _)| *bits)
+                .min()
+                .unwrap_or(usize::MAX),
+        }
+    }
+
     /// Checks a digest, signature algorithm and key for a signature that existed at `at`.
     /// `Err` says what is not acceptable.
     pub fn check(
@@ -80,5 +99,47 @@ impl ValidationPolicy {
             _ if self.elliptic => Ok(()),
             k => Err(alloc::format!("{} keys are not accepted", k.describe())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::{Curve, HashAlgorithm as H};
+
+    const Y2008: UnixTime = UnixTime::from_secs(1_210_000_000);
+    const Y2026: UnixTime = UnixTime::from_secs(1_790_000_000);
+
+    #[test]
+    fn default_policy_judges_by_date() {
+        let p = ValidationPolicy::default();
+        let rsa = |bits| KeyKind::Rsa { bits };
+        let sha1 = SignatureAlgorithm::RsaPkcs1(H::Sha1);
+        let sha256 = SignatureAlgorithm::RsaPkcs1(H::Sha256);
+        assert!(p.check(H::Sha1, sha1, rsa(2048), Y2008).is_ok());
+        assert!(p.check(H::Sha1, sha1, rsa(2048), Y2026).is_err());
+        assert!(p.check(H::Sha256, sha256, rsa(1024), Y2008).is_ok());
+        assert!(p.check(H::Sha256, sha256, rsa(1024), Y2026).is_err());
+        assert!(p.check(H::Sha256, sha256, rsa(512), Y2008).is_err());
+        // A SHA-256 digest does not launder a SHA-1 signature algorithm.
+        assert!(p.check(H::Sha256, sha1, rsa(2048), Y2026).is_err());
+        let ec = SignatureAlgorithm::Ecdsa {
+            hash: H::Sha256,
+            encoding: crate::crypto::EcdsaEncoding::Der,
+        };
+        assert!(p
+            .check(H::Sha256, ec, KeyKind::Ec(Curve::P256), Y2026)
+            .is_ok());
+    }
+
+    #[test]
+    fn path_policy_follows_the_dates() {
+        let p = ValidationPolicy::default();
+        let old = p.path_policy(Y2008);
+        assert!(old.allow_sha1);
+        assert_eq!(old.min_rsa_bits, 1024);
+        let now = p.path_policy(Y2026);
+        assert!(!now.allow_sha1);
+        assert_eq!(now.min_rsa_bits, 1900);
     }
 }
