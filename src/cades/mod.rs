@@ -40,6 +40,11 @@ pub use reader::{verify_reader, ReaderError};
 
 /// Deepest counter-signature nesting validated.
 pub const MAX_COUNTER_SIGNATURE_DEPTH: usize = 4;
+/// Most counter-signatures validated on one signature (each costs a signature check and a
+/// path validation; more are reported as not validated).
+pub const MAX_COUNTER_SIGNATURES: usize = 16;
+/// Most time-stamps validated on one signature.
+pub const MAX_TIMESTAMPS: usize = 16;
 
 /// What to do about revocation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -331,6 +336,11 @@ impl<'s, 'o> Context<'s, 'o> {
         // Time-stamps: the earliest valid signature time-stamp is the proof of existence.
         let (timestamps, poe) = timestamps::validate_all(self, si, content);
         rep.timestamps = timestamps;
+        if rep.timestamps.len() >= MAX_TIMESTAMPS {
+            rep.warnings.push(alloc::format!(
+                "only the first {MAX_TIMESTAMPS} time-stamps are validated"
+            ));
+        }
         if let Some(t) = poe {
             rep.best_signature_time = t;
         }
@@ -394,6 +404,12 @@ impl<'s, 'o> Context<'s, 'o> {
             {
                 for v in &a.value_tlvs {
                     n += 1;
+                    if n > MAX_COUNTER_SIGNATURES {
+                        rep.warnings.push(alloc::format!(
+                            "more than {MAX_COUNTER_SIGNATURES} counter-signatures; the rest are not validated"
+                        ));
+                        break;
+                    }
                     let cid = alloc::format!("{}-C-{n}", rep.id);
                     match cms::signer_info(v) {
                         Ok(csi) => rep.counter_signatures.push(self.validate_signer(

@@ -31,6 +31,10 @@ pub(super) fn validate_all(
             continue;
         };
         for v in &a.values {
+            if reports.len() >= super::MAX_TIMESTAMPS {
+                // Reported through the signature's warnings by the caller.
+                return (reports, poe);
+            }
             let r = validate_one(ctx, si, content, kind, v);
             if kind == TimestampKind::Signature && r.indication == Indication::TOTAL_PASSED {
                 if let Some(t) = r.gen_time {
