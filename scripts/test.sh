@@ -66,6 +66,9 @@ else
   echo "SKIPPED: chromium is not installed; the browser test did not run" >&2
 fi
 
+step "1 GiB detached CMS verification: imza exits 0 with peak RSS under 32 MiB (figures are informative)"
+bash benches/cms_verify.sh
+
 step "C header drift check rejects a hand edit"
 cp ffi/include/imza.h target/imza.h.orig
 trap 'cp target/imza.h.orig ffi/include/imza.h' EXIT
