@@ -38,7 +38,7 @@ done
 
 echo "== cargo build --release -p imza-cli" >&2
 cargo build --release -p imza-cli >&2
-imza=$PWD/target/release/imza
+imza=${CARGO_TARGET_DIR:-$PWD/target}/release/imza
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/imza-cms-verify.XXXXXX")
 trap 'rm -rf "$work"' EXIT
