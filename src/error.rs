@@ -66,6 +66,8 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A smart card or reader failed (wrong PIN, card removed ...).
+    Card(crate::card::CardError),
     /// The network transport failed (timeout, refused, HTTP status).
     Transport {
         /// What was being fetched and what went wrong; no credentials.
@@ -97,6 +99,7 @@ impl Error {
             Self::BadSignature => 300,
             Self::SigningFailed { .. } => 400,
             Self::Transport { .. } => 500,
+            Self::Card(_) => 600,
         }
     }
 }
@@ -120,6 +123,7 @@ impl fmt::Display for Error {
             }
             Self::SigningFailed { reason } => write!(f, "signing failed: {reason}"),
             Self::Transport { reason } => write!(f, "transport failed: {reason}"),
+            Self::Card(e) => write!(f, "smart card: {e}"),
         }
     }
 }

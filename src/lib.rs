@@ -25,6 +25,7 @@ extern crate std;
 
 mod ber;
 pub mod cades;
+pub mod card;
 pub mod cert;
 pub mod cms;
 pub mod crl;
