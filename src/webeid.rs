@@ -528,6 +528,44 @@ fn ocsp_window(this_update: UnixTime, opts: &WebEidOptions) -> Result<(), WebEid
     Ok(())
 }
 
+/// Makes a `web-eid:1.0` certificate login token: `signer` (an ID card's authentication
+/// key, r‖s ECDSA or RSA) signs `H(origin) || H(challenge)`; `cert_der` is its certificate.
+/// What a Web eID browser extension sends, made by any [`crypto::Signer`].
+pub fn create_token(
+    signer: &dyn crypto::Signer,
+    cert_der: &[u8],
+    origin: &str,
+    challenge: &str,
+    app_version: &str,
+) -> Result<String, Error> {
+    use base64ct::{Base64, Encoding};
+    let alg = signer.algorithm();
+    let name = alg
+        .jose_name()
+        .filter(|n| ALGORITHMS.contains(n))
+        .ok_or_else(|| Error::UnsupportedAlgorithm {
+            what: alloc::format!(
+                "{} in a Web eID token (r||s ECDSA or RSA needed)",
+                alg.name()
+            ),
+        })?;
+    check_origin(origin).map_err(|e| Error::Malformed {
+        what: "origin",
+        detail: alloc::format!("{e}"),
+    })?;
+    let data = signed_data(alg, origin, challenge)
+        .ok_or_else(|| Error::UnsupportedAlgorithm { what: alg.name() })?;
+    let signature = signer.sign(&data)?;
+    let token = serde_json::json!({
+        "unverifiedCertificate": Base64::encode_string(cert_der),
+        "algorithm": name,
+        "signature": Base64::encode_string(&signature),
+        "format": "web-eid:1.0",
+        "appVersion": app_version,
+    });
+    Ok(token.to_string())
+}
+
 /// The signed data: `H(origin) || H(challenge)` with the algorithm's hash.
 fn signed_data(alg: SignatureAlgorithm, origin: &str, challenge: &str) -> Option<Vec<u8>> {
     let h = alg.hash()?;

@@ -1190,3 +1190,65 @@ mod redis_store {
         assert_eq!(store.put("", &c), Err(ChallengeError::InvalidKey));
     }
 }
+
+/// Tokens made by `webeid::create_token` (what `imza card login` sends) pass the validator;
+/// the same signer with DER ECDSA is refused at creation, and a token for another origin
+/// fails validation.
+#[test]
+fn created_tokens_validate() {
+    use imza::crypto::{EcdsaEncoding, HashAlgorithm, SignatureAlgorithm, SigningKey};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/pki/ecdsa-p256");
+    let key = SigningKey::from_pkcs8_pem(&std::fs::read_to_string(dir.join("login.key")).unwrap())
+        .unwrap()
+        .with_algorithm(SignatureAlgorithm::Ecdsa {
+            hash: HashAlgorithm::Sha256,
+            encoding: EcdsaEncoding::Fixed,
+        })
+        .unwrap();
+    let cert = std::fs::read(dir.join("login.der")).unwrap();
+    let nonce = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+    let token =
+        webeid::create_token(&key, &cert, "https://portal.example", nonce, "imza test").unwrap();
+    let mut store = TrustStore::new();
+    store
+        .add_pem_or_der(&std::fs::read(dir.join("root.pem")).unwrap())
+        .unwrap();
+    let opts = WebEidOptions::new(at("2026-11-21T00:00:00Z"), RevocationMode::Off);
+    // web-eid:1.0 carries no intermediate: the portal configures its card CAs (here the
+    // intermediate) as anchors, as Web eID deployments do; the root alone finds no chain.
+    let r = webeid::validate(
+        token.as_bytes(),
+        "https://portal.example",
+        nonce,
+        &store,
+        &opts,
+    );
+    assert!(
+        matches!(r, Err(imza::webeid::WebEidError::NotTrusted(_))),
+        "{r:?}"
+    );
+    let mut store2 = store.clone();
+    store2
+        .add_pem_or_der(&std::fs::read(dir.join("intermediate.pem")).unwrap())
+        .unwrap();
+    let person = webeid::validate(
+        token.as_bytes(),
+        "https://portal.example",
+        nonce,
+        &store2,
+        &opts,
+    )
+    .unwrap();
+    assert_eq!(person.common_name.as_deref(), Some("P-256 Login"));
+    let wrong = webeid::validate(
+        token.as_bytes(),
+        "https://other.example",
+        nonce,
+        &store2,
+        &opts,
+    );
+    assert!(wrong.is_err());
+    let der = SigningKey::from_pkcs8_pem(&std::fs::read_to_string(dir.join("login.key")).unwrap())
+        .unwrap();
+    assert!(webeid::create_token(&der, &cert, "https://portal.example", nonce, "x").is_err());
+}
