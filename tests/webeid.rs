@@ -1224,7 +1224,7 @@ fn created_tokens_validate() {
         &opts,
     );
     assert!(
-        matches!(r, Err(imza::webeid::WebEidError::NotTrusted(_))),
+        matches!(r, Err(WebEidError::NotTrusted(_))),
         "{r:?}"
     );
     let mut store2 = store.clone();
