@@ -6,6 +6,8 @@
 //! stderr naming the file; `--json` output goes to stdout only.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "pcsc")]
+mod card;
 mod cert;
 mod exit;
 mod sign;
@@ -39,6 +41,10 @@ enum Command {
     Verify(verify_doc::VerifyArgs),
     /// Sign a file: CAdES baseline B, T (signature time-stamp) or LT (with validation data).
     Sign(sign::SignArgs),
+    /// Smart cards over PC/SC: readers, certificates, signing, login tokens.
+    #[cfg(feature = "pcsc")]
+    #[command(subcommand)]
+    Card(card::CardCommand),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +74,8 @@ fn main() -> ExitCode {
         Command::Token(cmd) => token::run(cmd),
         Command::Verify(args) => verify_doc::run(&args),
         Command::Sign(args) => sign::run(&args),
+        #[cfg(feature = "pcsc")]
+        Command::Card(cmd) => card::run(cmd),
     });
     match result {
         Ok(Ok(code)) => ExitCode::from(code),
