@@ -1223,10 +1223,7 @@ fn created_tokens_validate() {
         &store,
         &opts,
     );
-    assert!(
-        matches!(r, Err(WebEidError::NotTrusted(_))),
-        "{r:?}"
-    );
+    assert!(matches!(r, Err(WebEidError::NotTrusted(_))), "{r:?}");
     let mut store2 = store.clone();
     store2
         .add_pem_or_der(&std::fs::read(dir.join("intermediate.pem")).unwrap())

@@ -301,7 +301,10 @@ fn pin_entry(args: &PinArgs, what: &str) -> Result<PinEntry, Failure> {
         let stty = |arg: &str| {
             std::process::Command::new("stty")
                 .arg(arg)
-                .stdin(tty.try_clone().map_or(std::process::Stdio::null(), Into::into))
+                .stdin(
+                    tty.try_clone()
+                        .map_or(std::process::Stdio::null(), Into::into),
+                )
                 .status()
         };
         let _ = stty("-echo");
@@ -316,15 +319,16 @@ fn pin_entry(args: &PinArgs, what: &str) -> Result<PinEntry, Failure> {
         .map_err(|e| card_failure(&e))
 }
 
-/// Counts the APDUs a card operation sends.
+/// Counts the APDUs a card operation sends (shared, so it can be read while a signer
+/// owns the transport).
 struct Counting<T> {
     inner: T,
-    apdus: usize,
+    apdus: std::rc::Rc<std::cell::Cell<usize>>,
 }
 
 impl<T: CardTransport> CardTransport for Counting<T> {
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, CardError> {
-        self.apdus += 1;
+        self.apdus.set(self.apdus.get() + 1);
         self.inner.transmit(apdu)
     }
 
@@ -332,18 +336,13 @@ impl<T: CardTransport> CardTransport for Counting<T> {
         &mut self,
         body: &mut dyn FnMut(&mut dyn CardTransport) -> Result<(), CardError>,
     ) -> Result<(), CardError> {
-        let mut count = 0;
-        let r = self.inner.transaction(&mut |t| {
-            let mut inner = Counting {
+        let apdus = self.apdus.clone();
+        self.inner.transaction(&mut |t| {
+            body(&mut Counting {
                 inner: Borrowed(t),
-                apdus: 0,
-            };
-            let r = body(&mut inner);
-            count = inner.apdus;
-            r
-        });
-        self.apdus += count;
-        r
+                apdus: apdus.clone(),
+            })
+        })
     }
 
     fn atr(&self) -> Vec<u8> {
@@ -398,31 +397,37 @@ fn open_signer<'r>(
     let card = connect(&ctx, reader)?;
     let mut counting = Counting {
         inner: card,
-        apdus: 0,
+        apdus: Default::default(),
     };
     let profile = registry
         .detect(&mut counting)
         .map_err(|e| card_failure(&e))?;
-    let entry = pin_entry(pin, purpose.name())?;
-    let signer = CardSigner::new(counting, profile, purpose, entry)
+    let signer = CardSigner::open(counting, profile, purpose)
         .map_err(|e| card_failure(&e))?
         .allow_last_try(pin.allow_last_try);
+    // The PIN state first: a blocked PIN is said before anyone types, and the tries left
+    // are shown before the prompt.
     match signer.pin_status() {
         Ok(s) if s.blocked => return Err(card_failure(&CardError::PinBlocked)),
-        Ok(s) => {
-            if let Some(n) = s.tries_left {
-                eprintln!("imza: {} PIN: {n} tries left", purpose.name());
-            }
-        }
+        Ok(s) => match s.tries_left {
+            Some(n) => eprintln!("imza: {} PIN: {n} tries left", purpose.name()),
+            None => eprintln!("imza: {} PIN: ready", purpose.name()),
+        },
         Err(e) => eprintln!("imza: {} PIN state unknown: {e}", purpose.name()),
     }
+    let signer = signer.with_pin(pin_entry(pin, purpose.name())?);
     Ok(signer)
 }
 
-fn report_stats(enabled: bool, apdus: usize, took: Duration) {
+/// The APDUs sent so far through the signer's transport.
+fn apdus_so_far<T: CardTransport>(signer: &CardSigner<'_, Counting<T>>) -> usize {
+    signer.with_transport(|t| t.apdus.get()).unwrap_or(0)
+}
+
+fn report_stats(enabled: bool, session: usize, signature: usize, took: Duration) {
     if enabled {
         eprintln!(
-            "imza: card signature: {apdus} APDUs, {:.1} ms",
+            "imza: card signature: {signature} APDUs, {:.1} ms (whole session {session} APDUs)",
             took.as_secs_f64() * 1000.0
         );
     }
@@ -458,21 +463,28 @@ fn sign(args: &CardSignArgs) -> Result<u8, Failure> {
         content = exit::read_limited(&args.file, 512 * 1024 * 1024)?;
         imza::cades::sign::ToSign::Bytes(&content)
     };
+    let before = apdus_so_far(&signer);
     let started = Instant::now();
     let cms = imza::cades::sign::sign(to_sign, &signer, &cert, &chain, &opts)
         .map_err(|e| imza_failure(&e))?;
     let took = started.elapsed();
-    let transport = signer.into_transport();
-    report_stats(args.pin.stats, transport.apdus, took);
+    let total = apdus_so_far(&signer);
+    report_stats(args.pin.stats, total, total - before, took);
     exit::write_atomic(&args.output, &cms)?;
     Ok(exit::OK)
 }
 
 fn login(args: &CardLoginArgs) -> Result<u8, Failure> {
     let registry = Registry::default();
-    let signer = open_signer(&registry, &args.reader, &args.pin, KeyPurpose::Authentication)?
-        .with_encoding(EcdsaEncoding::Fixed);
+    let signer = open_signer(
+        &registry,
+        &args.reader,
+        &args.pin,
+        KeyPurpose::Authentication,
+    )?
+    .with_encoding(EcdsaEncoding::Fixed);
     let cert = signer.certificate().to_vec();
+    let before = apdus_so_far(&signer);
     let started = Instant::now();
     let token = imza::webeid::create_token(
         &signer,
@@ -483,8 +495,8 @@ fn login(args: &CardLoginArgs) -> Result<u8, Failure> {
     )
     .map_err(|e| imza_failure(&e))?;
     let took = started.elapsed();
-    let transport = signer.into_transport();
-    report_stats(args.pin.stats, transport.apdus, took);
+    let total = apdus_so_far(&signer);
+    report_stats(args.pin.stats, total, total - before, took);
     exit::print_stdout(&format!("{token}\n"))?;
     Ok(exit::OK)
 }

@@ -174,7 +174,10 @@ pub(crate) fn run(args: &SignArgs) -> Result<u8, Failure> {
 }
 
 /// The digest of a file, streamed.
-pub(crate) fn digest_file(path: &Path, alg: HashAlgorithm) -> Result<imza::crypto::DigestValue, Failure> {
+pub(crate) fn digest_file(
+    path: &Path,
+    alg: HashAlgorithm,
+) -> Result<imza::crypto::DigestValue, Failure> {
     let file = std::fs::File::open(path).map_err(|e| Failure::io(path, &e))?;
     let meta = file.metadata().map_err(|e| Failure::io(path, &e))?;
     if meta.is_dir() {

@@ -199,18 +199,31 @@ impl Context {
             .get_attribute_owned(pcsc::Attribute::AtrString)
             .unwrap_or_default();
         Ok(Card {
-            card,
+            card: Some(card),
             atr,
             reader: reader.into(),
         })
     }
 }
 
-/// A connection to one card.
+/// A connection to one card. Dropping it leaves the card as it is (the `pcsc` crate's
+/// own drop resets it, which logs every other application out of the card, and which
+/// vpcd's driver cannot do for a card that has just gone).
 pub struct Card {
-    card: pcsc::Card,
+    card: Option<pcsc::Card>,
     atr: Vec<u8>,
     reader: String,
+}
+
+impl Drop for Card {
+    fn drop(&mut self) {
+        if let Some(card) = self.card.take() {
+            if let Err((card, _)) = card.disconnect(pcsc::Disposition::LeaveCard) {
+                // Nothing more can be done; the crate's drop disconnects it.
+                drop(card);
+            }
+        }
+    }
 }
 
 impl core::fmt::Debug for Card {
@@ -222,6 +235,10 @@ impl core::fmt::Debug for Card {
 }
 
 impl Card {
+    fn inner(&self) -> Result<&pcsc::Card, CardError> {
+        self.card.as_ref().ok_or(CardError::Removed)
+    }
+
     /// The reader's name.
     pub fn reader(&self) -> &str {
         &self.reader
@@ -231,6 +248,12 @@ impl Card {
 fn transmit(card: &pcsc::Card, apdu: &[u8]) -> Result<Vec<u8>, CardError> {
     let mut buf = alloc::vec![0u8; pcsc::MAX_BUFFER_SIZE_EXTENDED];
     let r = card.transmit(apdu, &mut buf).map_err(map)?;
+    if r.len() < 2 {
+        // A reader that loses the card mid-command may still report success, with no
+        // status word (vpcd does; pcscd says "removed" only a moment later). Nothing came
+        // back from the card: it is gone.
+        return Err(CardError::Removed);
+    }
     Ok(r.to_vec())
 }
 
@@ -301,7 +324,7 @@ impl CardTransport for InTransaction<'_> {
 
 impl CardTransport for Card {
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, CardError> {
-        transmit(&self.card, apdu)
+        transmit(self.inner()?, apdu)
     }
 
     fn transaction(
@@ -309,7 +332,8 @@ impl CardTransport for Card {
         body: &mut dyn FnMut(&mut dyn CardTransport) -> Result<(), CardError>,
     ) -> Result<(), CardError> {
         let atr = self.atr.clone();
-        let tx = self.card.transaction().map_err(map)?;
+        let card = self.card.as_mut().ok_or(CardError::Removed)?;
+        let tx = card.transaction().map_err(map)?;
         let result = body(&mut InTransaction {
             card: &tx,
             atr: &atr,
@@ -326,10 +350,10 @@ impl CardTransport for Card {
     }
 
     fn features(&mut self) -> Vec<ReaderFeature> {
-        features(&self.card)
+        self.inner().map(features).unwrap_or_default()
     }
 
     fn control(&mut self, code: u32, data: &[u8]) -> Result<Vec<u8>, CardError> {
-        control(&self.card, code, data)
+        control(self.inner()?, code, data)
     }
 }

@@ -40,7 +40,7 @@ pub struct CardSigner<'r, T: CardTransport> {
     spki: Vec<u8>,
     key: KeyKind,
     alg: SignatureAlgorithm,
-    pin: PinEntry,
+    pin: Option<PinEntry>,
     allow_last_try: bool,
 }
 
@@ -67,10 +67,20 @@ impl<'r, T: CardTransport> CardSigner<'r, T> {
     /// certificate; signs ECDSA in DER (CMS, X.509) unless [`CardSigner::with_encoding`]
     /// asks for r‖s (JWS, Web eID), with SHA-256/384/512 by curve; RSA PKCS#1 v1.5 SHA-256.
     pub fn new(
-        mut transport: T,
+        transport: T,
         profile: &'r dyn Profile,
         purpose: KeyPurpose,
         pin: PinEntry,
+    ) -> Result<Self, CardError> {
+        Ok(Self::open(transport, profile, purpose)?.with_pin(pin))
+    }
+
+    /// Like [`CardSigner::new`], without a PIN yet: to show the PIN state (tries left,
+    /// blocked) before asking the person for it. Signing needs [`CardSigner::with_pin`].
+    pub fn open(
+        mut transport: T,
+        profile: &'r dyn Profile,
+        purpose: KeyPurpose,
     ) -> Result<Self, CardError> {
         let mut certs = Vec::new();
         transport.transaction(&mut |t| {
@@ -108,9 +118,15 @@ impl<'r, T: CardTransport> CardSigner<'r, T> {
             spki,
             key,
             alg,
-            pin,
+            pin: None,
             allow_last_try: false,
         })
+    }
+
+    /// Sets how the PIN is given.
+    pub fn with_pin(mut self, pin: PinEntry) -> Self {
+        self.pin = Some(pin);
+        self
     }
 
     /// Returns ECDSA signatures in `encoding`.
@@ -185,7 +201,11 @@ impl<'r, T: CardTransport> CardSigner<'r, T> {
                 if status.tries_left == Some(1) && !self.allow_last_try {
                     return Err(CardError::LastTryRefused);
                 }
-                match &self.pin {
+                match self
+                    .pin
+                    .as_ref()
+                    .ok_or(CardError::SecurityStatusNotSatisfied)?
+                {
                     PinEntry::Keyboard(pin) => {
                         exchange(t, &format.verify(pin)?, false)?.ok()?;
                     }
@@ -243,6 +263,12 @@ impl<'r, T: CardTransport> CardSigner<'r, T> {
             }
             _ => Ok(sig),
         }
+    }
+
+    /// Runs `f` with the transport (for a caller's own bookkeeping, such as counting
+    /// APDUs); `None` while a signature is in progress.
+    pub fn with_transport<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
+        self.transport.try_borrow().ok().map(|t| f(&t))
     }
 
     /// Gives the transport back.
