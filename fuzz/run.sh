@@ -79,6 +79,27 @@ cms_seeds=("$root"/test-vectors/cms/*.p7m "$root"/test-vectors/cms/*.p7s "$root"
 seed cms_signed_data "${cms_seeds[@]}"
 seed cades_verify "${cms_seeds[@]}" "$root"/test-vectors/cms/*.pem
 seed timestamp_token "$root"/test-vectors/cms/ts-token.der "$root"/test-vectors/cms/ts-reply.tsr
+# Card answers: a PIV card's answers to SELECT and the two certificate objects, and an eID
+# card's file control information and certificate chunks, built from the test PKI.
+mkdir -p corpus/card_response
+python3 - "$root/test-vectors/pki" corpus/card_response <<'PY' || true
+import pathlib, sys
+pki, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+def tlv(t, v):
+    n = len(v)
+    l = bytes([n]) if n < 0x80 else (bytes([0x81, n]) if n < 0x100 else bytes([0x82, n >> 8, n & 0xff]))
+    return bytes([t]) + l + v
+ok, sep = b"\x90\x00", b"\xff\xfe"
+login = (pki / "ecdsa-p256/login.der").read_bytes()
+signer = (pki / "ecdsa-p256/signer.der").read_bytes()
+obj = lambda c: tlv(0x53, tlv(0x70, c) + tlv(0x71, b"\x00")) + ok
+piv = [ok, obj(login), obj(signer), ok, b"\x63\xc3", ok, tlv(0x7c, tlv(0x82, b"\x30\x06\x02\x01\x01\x02\x01\x01")) + ok]
+(out / "piv").write_bytes(sep.join(piv))
+fci = tlv(0x62, tlv(0x80, len(signer).to_bytes(2, "big"))) + ok
+chunks = [signer[i:i + 0xC0] + ok for i in range(0, len(signer), 0xC0)]
+(out / "eid").write_bytes(sep.join([ok, ok, fci] + chunks))
+(out / "chained").write_bytes(sep.join([b"\x01\x02\x61\x05", b"\x03\x6c\x02", ok]))
+PY
 targets=$(cargo +nightly fuzz list)
 for t in $targets; do
   echo "== fuzz $t for ${secs}s"

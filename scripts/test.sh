@@ -3,7 +3,8 @@
 # pushing. Each step prints a header; the first failure stops the run.
 #
 # Needs: the Rust toolchain with the wasm32-unknown-unknown target, wasm-bindgen-cli at the
-# version pinned in bindings/wasm/Cargo.toml, node, gcc, valgrind, openssl; optional:
+# version pinned in bindings/wasm/Cargo.toml, node, gcc, valgrind, openssl, python3, pcscd
+# with vsmartcard-vpcd and libpcsclite-dev, opensc-tool; optional:
 # chromium (browser test), nightly + cargo-fuzz (fuzz smoke run). `.ci/run` installs them.
 #
 # Usage: bash scripts/test.sh            (everything)
@@ -24,10 +25,16 @@ cargo clippy -p imza-wasm --target wasm32-unknown-unknown -- -D warnings
 step "docs"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --features imza/http --quiet
 
-step "tests (workspace; includes the C header drift check, CMS/TSA interop with OpenSSL, DSS CAdES vectors)"
-# CI=true makes missing peers (openssl, python3) fail the interop tests instead of skipping;
+step "tests (workspace; includes the C header drift check, CMS/TSA interop with OpenSSL, DSS CAdES vectors, smart cards through pcscd)"
+# The card tests talk to a virtual card through real pcscd + vpcd: start pcscd (if it is not
+# running) and stop it again afterwards, whatever happens.
+bash scripts/card-env.sh start
+trap 'bash scripts/card-env.sh stop' EXIT
+# CI=true makes missing peers (openssl, python3, pcscd) fail the tests instead of skipping;
 # IMZA_REQUIRE_SHARED=1 does the same for the DSS vectors in ../shared.
 CI=${CI:-true} IMZA_REQUIRE_SHARED=1 cargo test --workspace --features imza/http -- --skip wycheproof_signature_vectors_on_every_backend
+bash scripts/card-env.sh stop
+trap - EXIT
 
 step "Wycheproof on every backend (per-file counts)"
 cargo test -p imza --test wycheproof -- --nocapture
