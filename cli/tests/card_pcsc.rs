@@ -272,6 +272,8 @@ fn card_signatures_verify_in_imza_and_openssl() {
     let dir = scratch("sign");
     for (profile, pin, hierarchy) in [
         ("piv", "123456", "ecdsa-p256"),
+        // RSA 2048: GENERAL AUTHENTICATE by command chaining, the answer by GET RESPONSE.
+        ("piv-rsa", "123456", "rsa"),
         ("eid", "12345", "ecdsa-p384"),
     ] {
         let _card = VirtualCard::start(profile, &[]);
@@ -432,4 +434,36 @@ fn a_card_held_exclusively_elsewhere_is_a_sharing_error() {
         std::thread::sleep(Duration::from_millis(100));
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn insertion_and_removal_are_seen_while_waiting() {
+    use imza::card::pcsc::{Context, ReaderEvent};
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    if !stack_ready() {
+        return;
+    }
+    let waiter = std::thread::spawn(|| {
+        let ctx = Context::establish().unwrap();
+        ctx.wait_for_change(Duration::from_secs(20)).unwrap()
+    });
+    // Give the waiter time to learn the current state (an empty reader) first.
+    std::thread::sleep(Duration::from_millis(500));
+    let card = VirtualCard::start("piv", &[]);
+    let events = waiter.join().unwrap();
+    assert!(
+        events.contains(&ReaderEvent::CardInserted(READER.into())),
+        "{events:?}"
+    );
+    let waiter = std::thread::spawn(|| {
+        let ctx = Context::establish().unwrap();
+        ctx.wait_for_change(Duration::from_secs(20)).unwrap()
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    drop(card);
+    let events = waiter.join().unwrap();
+    assert!(
+        events.contains(&ReaderEvent::CardRemoved(READER.into())),
+        "{events:?}"
+    );
 }
