@@ -4,12 +4,17 @@
 //! verification (CMS/CAdES, XAdES/ASiC, PAdES), in one sans-IO library that portals, agency
 //! back-ends, browsers (WASM) and card-reader stations (C ABI) embed.
 //!
-//! This release holds the foundation:
+//! What is here:
 //! - [`crypto`]: verification over ring or RustCrypto, streaming digests, software signing
-//!   keys and the [`crypto::Signer`] trait that cards and mobile ID will implement;
+//!   keys and the [`crypto::Signer`] trait that cards and mobile ID implement;
 //! - [`cert`]: X.509 certificate parsing and the summary `imza cert show` prints;
-//! - [`path`]: certificate path building and validation at a given time, for a purpose,
-//!   against a [`trust::TrustStore`];
+//! - [`path`], [`revocation`], [`ocsp`], [`crl`]: certificate path building and validation
+//!   at a given time, for a purpose, against a [`trust::TrustStore`], with OCSP and CRLs;
+//! - [`jose`], [`webeid`]: single-login tokens (JWS/JWT/OIDC, certificate login tokens);
+//! - [`cms`], [`tsp`], [`cades`], [`report`]: CMS/CAdES signatures, RFC 3161 time-stamps
+//!   and the ETSI EN 319 102-1 validation report;
+//! - [`card`]: smart cards (APDUs, PIV and eID profiles, PINs, a card [`crypto::Signer`]),
+//!   over PC/SC with the `pcsc` feature;
 //! - [`transport`]: the HTTP transport trait (and, with the `http` feature, a blocking client).
 //!
 //! The core never opens a socket, reads a clock or touches a file on its own: time, trust
