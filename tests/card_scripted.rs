@@ -252,3 +252,40 @@ fn registry_detects_by_atr_then_by_probing() {
     let mut t = Scripted::new(&[("00A4040C10*", "6A82"), (SELECT, "6A82")]).with_atr(&[0x3B, 0x00]);
     assert_eq!(registry.detect(&mut t).unwrap_err(), CardError::UnknownCard);
 }
+
+#[test]
+fn a_card_issues_jws_tokens_in_the_jose_encoding() {
+    use imza::crypto::EcdsaEncoding;
+    use imza::jose::jws::{sign_compact, Verifier, VerifyKey};
+    // The card (PIV) answers DER; the JWS needs r||s: the signer converts.
+    let key = SigningKey::from_pkcs8_pem(
+        &std::fs::read_to_string(tv("pki/ecdsa-p256/signer.key")).unwrap(),
+    )
+    .unwrap();
+    let header_b64 = "eyJhbGciOiJFUzI1NiJ9"; // {"alg":"ES256"}
+    let payload = br#"{"sub":"card"}"#;
+    let signing_input = format!("{header_b64}.{}", base64url(payload));
+    let t = piv_script()
+        .then(SELECT, "9000")
+        .then("00200080", "63C3")
+        .then("00200080*", "9000")
+        .then(
+            "0087119C*",
+            &ga_reply(&key.sign(signing_input.as_bytes()).unwrap()),
+        );
+    let signer = CardSigner::new(t, &Piv, KeyPurpose::Signing, pin())
+        .unwrap()
+        .with_encoding(EcdsaEncoding::Fixed);
+    let jws = sign_compact(&signer, None, serde_json::Map::new(), payload).unwrap();
+    assert!(jws.starts_with(header_b64), "{jws}");
+    let verifier = Verifier::new(&["ES256"])
+        .unwrap()
+        .key(VerifyKey::public("ES256", signer.public_key_spki()).unwrap());
+    let verified = verifier.verify_compact(&jws).unwrap();
+    assert_eq!(verified.payload, payload);
+}
+
+fn base64url(b: &[u8]) -> String {
+    use base64ct::{Base64UrlUnpadded, Encoding};
+    Base64UrlUnpadded::encode_string(b)
+}
