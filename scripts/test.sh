@@ -30,6 +30,8 @@ step "tests (workspace; includes the C header drift check, CMS/TSA interop with 
 # running) and stop it again afterwards, whatever happens.
 bash scripts/card-env.sh start
 trap 'bash scripts/card-env.sh stop' EXIT
+# The virtual card the card tests start (a binary of another package: build it first).
+cargo build -q -p imza-vcard
 # CI=true makes missing peers (openssl, python3, pcscd) fail the tests instead of skipping;
 # IMZA_REQUIRE_SHARED=1 does the same for the DSS vectors in ../shared.
 CI=${CI:-true} IMZA_REQUIRE_SHARED=1 cargo test --workspace --features imza/http -- --skip wycheproof_signature_vectors_on_every_backend

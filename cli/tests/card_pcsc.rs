@@ -51,7 +51,16 @@ fn stack_ready() -> bool {
         assert!(std::env::var_os("CI").is_none(), "{why}");
         eprintln!("SKIPPED: {why}");
     }
-    ok && vcard_bin().exists()
+    if ok && !vcard_bin().exists() {
+        let why = format!(
+            "{} is not built (cargo build -p imza-vcard)",
+            vcard_bin().display()
+        );
+        assert!(std::env::var_os("CI").is_none(), "{why}");
+        eprintln!("SKIPPED: {why}");
+        return false;
+    }
+    ok
 }
 
 /// A virtual card in the first vpcd slot; removed (process killed) on drop.
