@@ -275,15 +275,6 @@ const EKU_NAMES: &[(ObjectIdentifier, &str)] = &[
     (rfc5912::ANY_EXTENDED_KEY_USAGE, "anyExtendedKeyUsage"),
 ];
 
-fn hex(bytes: &[u8]) -> String {
-    use core::fmt::Write as _;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
 fn general_name(n: &GeneralName) -> String {
     match n {
         GeneralName::Rfc822Name(s) => alloc::format!("email:{}", s.as_str()),
@@ -310,7 +301,7 @@ fn ip_address(b: &[u8]) -> String {
                 .collect();
             alloc::format!("ip:{}", parts.join(":"))
         }
-        _ => alloc::format!("ip:{}", hex(b)),
+        _ => alloc::format!("ip:{}", crate::report::hex(b)),
     }
 }
 
@@ -373,7 +364,7 @@ impl CertificateSummary {
         let mut s = Self {
             subject: tbs.subject.to_string(),
             issuer: tbs.issuer.to_string(),
-            serial: hex(tbs.serial_number.as_bytes()),
+            serial: crate::report::hex(tbs.serial_number.as_bytes()),
             version: match tbs.version {
                 x509_cert::Version::V1 => 1,
                 x509_cert::Version::V2 => 2,
@@ -383,7 +374,7 @@ impl CertificateSummary {
             not_after: tbs.validity.not_after.to_date_time().to_string(),
             signature_algorithm: sig_alg,
             public_key,
-            sha256_fingerprint: hex(digest(HashAlgorithm::Sha256, &der).as_ref()),
+            sha256_fingerprint: crate::report::hex(digest(HashAlgorithm::Sha256, &der).as_ref()),
             basic_constraints: None,
             key_usage: Vec::new(),
             extended_key_usage: Vec::new(),
@@ -483,10 +474,10 @@ impl CertificateSummary {
             }
         } else if *id == SubjectKeyIdentifier::OID {
             let ski = SubjectKeyIdentifier::from_der(v)?;
-            self.subject_key_id = Some(hex(ski.0.as_bytes()));
+            self.subject_key_id = Some(crate::report::hex(ski.0.as_bytes()));
         } else if *id == AuthorityKeyIdentifier::OID {
             let aki = AuthorityKeyIdentifier::from_der(v)?;
-            self.authority_key_id = aki.key_identifier.map(|k| hex(k.as_bytes()));
+            self.authority_key_id = aki.key_identifier.map(|k| crate::report::hex(k.as_bytes()));
         } else if *id == qc::QC_STATEMENTS_EXT {
             let stmts: Vec<QcStatement<'_>> = Vec::from_der(v)?;
             for st in stmts {

@@ -148,18 +148,12 @@ fn read_file(t: &mut dyn CardTransport, path: &[u8], chunk: usize) -> Result<Vec
     Ok(der_prefix(&data).unwrap_or(&data).to_vec())
 }
 
-/// The first DER element of `data`, when its length fits.
+/// The first element of `data`, when it is whole.
 fn der_prefix(data: &[u8]) -> Option<&[u8]> {
-    let (len, hdr) = match *data.get(1)? {
-        l if l < 0x80 => (usize::from(l), 2),
-        0x81 => (usize::from(*data.get(2)?), 3),
-        0x82 => (
-            usize::from(u16::from_be_bytes([*data.get(2)?, *data.get(3)?])),
-            4,
-        ),
-        _ => return None,
-    };
-    data.get(..hdr + len)
+    crate::ber::Reader::new(data, "card file")
+        .read()
+        .ok()
+        .map(|t| t.raw)
 }
 
 impl Profile for Eid {

@@ -5,10 +5,11 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::apdu::{exchange, lo, Command};
+use super::apdu::{exchange, Command};
 use super::{
     CardCertificate, CardError, CardSignature, CardTransport, KeyPurpose, PinFormat, Profile,
 };
+use crate::ber::tlv;
 use crate::crypto::{Curve, HashAlgorithm, KeyKind};
 
 /// The PIV application identifier (SP 800-73-4 Part 1 §2.2).
@@ -60,36 +61,15 @@ pub(crate) fn tlv_find<'a>(data: &'a [u8], tag: &[u8]) -> Option<&'a [u8]> {
     None
 }
 
-fn tlv(tag: u8, value: &[u8]) -> Vec<u8> {
-    let mut out = alloc::vec![tag];
-    match value.len() {
-        l if l < 0x80 => out.push(lo(l)),
-        l if l < 0x100 => out.extend_from_slice(&[0x81, lo(l)]),
-        l => out.extend_from_slice(&[0x82, lo(l >> 8), lo(l)]),
-    }
-    out.extend_from_slice(value);
-    out
-}
-
-/// The DigestInfo prefix of EMSA-PKCS1-v1_5 (RFC 8017 §9.2, note 1).
-pub(crate) fn digest_info_prefix(h: HashAlgorithm) -> &'static [u8] {
+/// The DigestInfo prefix of EMSA-PKCS1-v1_5 (RFC 8017 §9.2, note 1), as the `rsa` crate
+/// encodes it.
+pub(crate) fn digest_info_prefix(h: HashAlgorithm) -> alloc::boxed::Box<[u8]> {
+    use rsa::Pkcs1v15Sign;
     match h {
-        HashAlgorithm::Sha1 => &[
-            0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04,
-            0x14,
-        ],
-        HashAlgorithm::Sha256 => &[
-            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x01, 0x05, 0x00, 0x04, 0x20,
-        ],
-        HashAlgorithm::Sha384 => &[
-            0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x02, 0x05, 0x00, 0x04, 0x30,
-        ],
-        HashAlgorithm::Sha512 => &[
-            0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x03, 0x05, 0x00, 0x04, 0x40,
-        ],
+        HashAlgorithm::Sha1 => Pkcs1v15Sign::new::<sha1::Sha1>().prefix,
+        HashAlgorithm::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>().prefix,
+        HashAlgorithm::Sha384 => Pkcs1v15Sign::new::<sha2::Sha384>().prefix,
+        HashAlgorithm::Sha512 => Pkcs1v15Sign::new::<sha2::Sha512>().prefix,
     }
 }
 
@@ -105,7 +85,7 @@ pub(crate) fn pkcs1_block(h: HashAlgorithm, hash: &[u8], k: usize) -> Result<Vec
     let mut out = alloc::vec![0x00, 0x01];
     out.extend(core::iter::repeat_n(0xFF, k - t_len - 3));
     out.push(0x00);
-    out.extend_from_slice(prefix);
+    out.extend_from_slice(&prefix);
     out.extend_from_slice(hash);
     Ok(out)
 }

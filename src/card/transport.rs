@@ -151,7 +151,10 @@ impl CardTransport for Scripted {
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, CardError> {
         self.sent.push(apdu.to_vec());
         let step = self.steps.get(self.next).cloned().ok_or_else(|| {
-            CardError::Transport(alloc::format!("unscripted command {}", hex(apdu)))
+            CardError::Transport(alloc::format!(
+                "unscripted command {}",
+                crate::report::hex(apdu)
+            ))
         })?;
         let (prefix, any_rest) = match step.expect.strip_suffix('*') {
             Some(p) => (unhex(p), true),
@@ -167,7 +170,7 @@ impl CardTransport for Scripted {
                 "step {}: expected {}, got {}",
                 self.next,
                 step.expect,
-                hex(apdu)
+                crate::report::hex(apdu)
             )));
         }
         self.next += 1;
@@ -201,8 +204,4 @@ impl CardTransport for Scripted {
         self.next += 1;
         step.reply
     }
-}
-
-pub(crate) fn hex(b: &[u8]) -> String {
-    crate::report::hex(b)
 }
