@@ -68,6 +68,9 @@ pub enum Error {
     },
     /// A smart card or reader failed (wrong PIN, card removed ...).
     Card(crate::card::CardError),
+    /// A mobile-ID session failed (the person cancelled, the service refused, the response
+    /// did not verify ...); [`crate::mobile::MobileError::code`] refines the code.
+    Mobile(crate::mobile::MobileError),
     /// The network transport failed (timeout, refused, HTTP status).
     Transport {
         /// What was being fetched and what went wrong; no credentials.
@@ -100,6 +103,7 @@ impl Error {
             Self::SigningFailed { .. } => 400,
             Self::Transport { .. } => 500,
             Self::Card(_) => 600,
+            Self::Mobile(e) => e.code(),
         }
     }
 }
@@ -124,6 +128,7 @@ impl fmt::Display for Error {
             Self::SigningFailed { reason } => write!(f, "signing failed: {reason}"),
             Self::Transport { reason } => write!(f, "transport failed: {reason}"),
             Self::Card(e) => write!(f, "smart card: {e}"),
+            Self::Mobile(e) => write!(f, "mobile ID: {e}"),
         }
     }
 }

@@ -15,6 +15,8 @@
 //!   and the ETSI EN 319 102-1 validation report;
 //! - [`card`]: smart cards (APDUs, PIV and eID profiles, PINs, a card [`crypto::Signer`]),
 //!   over PC/SC with the `pcsc` feature;
+//! - [`mobile`]: mobile ID (Mobile-ID, Smart-ID): a sans-IO session, result validation and a
+//!   mobile-ID [`crypto::Signer`];
 //! - [`transport`]: the HTTP transport trait (and, with the `http` feature, a blocking client).
 //!
 //! The core never opens a socket, reads a clock or touches a file on its own: time, trust
@@ -37,6 +39,7 @@ pub mod crl;
 pub mod crypto;
 pub mod error;
 pub mod jose;
+pub mod mobile;
 pub mod ocsp;
 pub mod path;
 pub mod report;

@@ -21,8 +21,9 @@ pub enum Method {
     Post,
 }
 
-/// One HTTP request.
-#[derive(Clone, Debug)]
+/// One HTTP request. `Debug` shows the method, URL, header names and body length: bodies
+/// and header values may carry credentials (a mobile-ID relying-party UUID).
+#[derive(Clone)]
 pub struct Request<'a> {
     /// Method.
     pub method: Method,
@@ -36,6 +37,19 @@ pub struct Request<'a> {
     pub timeout: Duration,
     /// Largest response body accepted; more is [`Error::LimitExceeded`].
     pub max_response_len: usize,
+}
+
+impl core::fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(k, _)| *k).collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &names)
+            .field("body_len", &self.body.len())
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One HTTP response. Any status is a response; interpreting it is the protocol's job.

@@ -58,7 +58,7 @@
 
 pub mod challenge;
 mod error;
-mod person;
+pub(crate) mod person;
 #[cfg(feature = "redis")]
 mod redis_store;
 mod token;

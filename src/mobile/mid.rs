@@ -1,0 +1,317 @@
+//! The Estonian Mobile-ID REST API (SK ID Solutions, public specification `SK-EID/MID`).
+//!
+//! `POST /certificate` answers at once; `POST /signature` and `POST /authentication` open a
+//! session polled with `GET /{signature|authentication}/session/{id}?timeoutMs=N`.
+//! EC signatures come back as raw `r || s`.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::time::Duration;
+
+use serde::Deserialize;
+
+use super::display::{self, TextEncoding};
+use super::{
+    b64, b64_encode, check_base_url, error_detail, json, Completed, MobileError, Operation,
+    Outgoing, Person, Polled, Provider, RelyingParty, Start, Started, VerificationCode,
+};
+use crate::crypto::HashAlgorithm;
+use crate::transport::{Method, Response};
+
+/// The Mobile-ID REST API at a base URL (`https://mid.sk.ee/mid-api`).
+#[derive(Clone, Debug)]
+pub struct MobileId {
+    base: String,
+    /// GSM-7 or UCS-2 for display texts; `None` chooses by content.
+    pub text_encoding: Option<TextEncoding>,
+}
+
+impl MobileId {
+    /// The API at `base_url`.
+    pub fn new(base_url: &str) -> Result<Self, MobileError> {
+        Ok(Self {
+            base: check_base_url(base_url)?,
+            text_encoding: None,
+        })
+    }
+}
+
+fn hash_type(alg: HashAlgorithm) -> Result<&'static str, MobileError> {
+    match alg {
+        HashAlgorithm::Sha256 => Ok("SHA256"),
+        HashAlgorithm::Sha384 => Ok("SHA384"),
+        HashAlgorithm::Sha512 => Ok("SHA512"),
+        other => Err(MobileError::InvalidInput {
+            what: "hash",
+            detail: alloc::format!("Mobile-ID does not sign {other}"),
+        }),
+    }
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CertificateRequest<'a> {
+    #[serde(rename = "relyingPartyUUID")]
+    relying_party_uuid: &'a str,
+    relying_party_name: &'a str,
+    phone_number: &'a str,
+    national_identity_number: &'a str,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionRequest<'a> {
+    #[serde(rename = "relyingPartyUUID")]
+    relying_party_uuid: &'a str,
+    relying_party_name: &'a str,
+    phone_number: &'a str,
+    national_identity_number: &'a str,
+    hash: String,
+    hash_type: &'static str,
+    language: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    display_text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    display_text_format: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+struct CertificateResponse {
+    result: String,
+    cert: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionId {
+    #[serde(rename = "sessionID")]
+    session_id: String,
+}
+
+#[derive(Deserialize)]
+struct SessionStatus {
+    state: String,
+    result: Option<String>,
+    signature: Option<SignatureField>,
+    cert: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SignatureField {
+    value: String,
+    algorithm: String,
+}
+
+/// HTTP errors of the Mobile-ID API.
+fn http_error(resp: &Response) -> MobileError {
+    match resp.status {
+        400 => MobileError::BadRequest {
+            detail: error_detail(resp),
+        },
+        401 | 403 => MobileError::Unauthorized,
+        404 => MobileError::SessionNotFound,
+        s @ 500..=599 => MobileError::ServerError {
+            status: s,
+            attempts: 1,
+        },
+        s => MobileError::UnexpectedStatus { status: s },
+    }
+}
+
+/// A session id goes into a URL path: only what the API issues (a UUID) is accepted.
+pub(crate) fn check_session_id(id: &str) -> Result<(), MobileError> {
+    if !id.is_empty()
+        && id.len() <= 64
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        Ok(())
+    } else {
+        Err(MobileError::malformed(
+            "session ID",
+            "expected up to 64 letters, digits or hyphens",
+        ))
+    }
+}
+
+/// A terminal result other than OK.
+fn result_error(result: &str) -> MobileError {
+    match result {
+        "TIMEOUT" => MobileError::Timeout,
+        "NOT_MID_CLIENT" => MobileError::NotMobileIdClient,
+        "USER_CANCELLED" => MobileError::UserCancelled,
+        "SIGNATURE_HASH_MISMATCH" => MobileError::SignatureHashMismatch,
+        "PHONE_ABSENT" => MobileError::PhoneAbsent,
+        "DELIVERY_ERROR" => MobileError::DeliveryError,
+        "SIM_ERROR" => MobileError::SimError,
+        other => MobileError::UnknownResult {
+            result: other.chars().filter(|c| !c.is_control()).take(64).collect(),
+        },
+    }
+}
+
+impl Provider for MobileId {
+    fn name(&self) -> &'static str {
+        "Mobile-ID"
+    }
+
+    fn start(
+        &self,
+        rp: &RelyingParty,
+        person: &Person,
+        start: &Start,
+        timeout: Duration,
+    ) -> Result<Outgoing, MobileError> {
+        person.check()?;
+        let Person::Phone { phone, national_id } = person else {
+            return Err(MobileError::InvalidInput {
+                what: "person",
+                detail: "Mobile-ID needs a phone number and a national identity number".into(),
+            });
+        };
+        let (path, body) = match start.operation {
+            Operation::Certificate => (
+                "certificate",
+                serde_json::to_vec(&CertificateRequest {
+                    relying_party_uuid: rp.uuid(),
+                    relying_party_name: rp.name(),
+                    phone_number: phone,
+                    national_identity_number: national_id,
+                }),
+            ),
+            op => {
+                let hash = start.hash.as_ref().ok_or(MobileError::InvalidInput {
+                    what: "hash",
+                    detail: "a signature or authentication needs a hash".into(),
+                })?;
+                let text = start
+                    .display_text
+                    .as_deref()
+                    .map(|t| display::mobile_id(t, self.text_encoding))
+                    .transpose()?;
+                let body = SessionRequest {
+                    relying_party_uuid: rp.uuid(),
+                    relying_party_name: rp.name(),
+                    phone_number: phone,
+                    national_identity_number: national_id,
+                    hash: b64_encode(hash.as_ref()),
+                    hash_type: hash_type(hash.algorithm())?,
+                    language: start.language.api_name(),
+                    display_text: text.as_ref().map(|t| t.text.as_str()),
+                    display_text_format: text.as_ref().map(|t| t.encoding.api_name()),
+                };
+                let path = if op == Operation::Sign {
+                    "signature"
+                } else {
+                    "authentication"
+                };
+                (path, serde_json::to_vec(&body))
+            }
+        };
+        let body = body.map_err(|e| MobileError::malformed("request", e))?;
+        Ok(Outgoing {
+            method: Method::Post,
+            url: alloc::format!("{}/{path}", self.base),
+            body: zeroize::Zeroizing::new(body),
+            timeout,
+        })
+    }
+
+    fn parse_start(&self, operation: Operation, resp: &Response) -> Result<Started, MobileError> {
+        if resp.status != 200 {
+            // 404 on the certificate query is not a session: it is an unknown person.
+            return Err(match (operation, http_error(resp)) {
+                (Operation::Certificate, MobileError::SessionNotFound) => {
+                    MobileError::NotMobileIdClient
+                }
+                (_, e) => e,
+            });
+        }
+        if operation == Operation::Certificate {
+            let r: CertificateResponse = json("Mobile-ID certificate response", resp)?;
+            return match r.result.as_str() {
+                "OK" => {
+                    let cert = r.cert.ok_or_else(|| {
+                        MobileError::malformed("Mobile-ID certificate response", "no cert")
+                    })?;
+                    Ok(Started::Done(Completed {
+                        certificate: Some(b64("Mobile-ID certificate", &cert)?),
+                        ..Completed::default()
+                    }))
+                }
+                "NOT_FOUND" => Err(MobileError::NotMobileIdClient),
+                other => Err(result_error(other)),
+            };
+        }
+        let r: SessionId = json("Mobile-ID session response", resp)?;
+        check_session_id(&r.session_id)?;
+        Ok(Started::Session(r.session_id))
+    }
+
+    fn poll(
+        &self,
+        operation: Operation,
+        session: &str,
+        server_timeout: Duration,
+        http_timeout: Duration,
+    ) -> Outgoing {
+        let kind = if operation == Operation::Authenticate {
+            "authentication"
+        } else {
+            "signature"
+        };
+        Outgoing {
+            method: Method::Get,
+            url: alloc::format!(
+                "{}/{kind}/session/{session}?timeoutMs={}",
+                self.base,
+                server_timeout.as_millis()
+            ),
+            body: zeroize::Zeroizing::new(Vec::new()),
+            timeout: http_timeout,
+        }
+    }
+
+    fn parse_poll(&self, _operation: Operation, resp: &Response) -> Result<Polled, MobileError> {
+        if resp.status != 200 {
+            return Err(http_error(resp));
+        }
+        let r: SessionStatus = json("Mobile-ID session status", resp)?;
+        match r.state.as_str() {
+            "RUNNING" => return Ok(Polled::Running),
+            "COMPLETE" => {}
+            other => {
+                return Err(MobileError::malformed(
+                    "Mobile-ID session status",
+                    alloc::format!("unknown state {:?}", other.get(..32).unwrap_or(other)),
+                ))
+            }
+        }
+        let result = r.result.ok_or_else(|| {
+            MobileError::malformed("Mobile-ID session status", "COMPLETE without a result")
+        })?;
+        if result != "OK" {
+            return Err(result_error(&result));
+        }
+        let sig = r.signature.ok_or_else(|| {
+            MobileError::malformed("Mobile-ID session status", "result OK without a signature")
+        })?;
+        Ok(Polled::Done(Completed {
+            certificate: r
+                .cert
+                .as_deref()
+                .map(|c| b64("Mobile-ID certificate", c))
+                .transpose()?,
+            signature: Some(b64("Mobile-ID signature", &sig.value)?),
+            signature_algorithm: Some(sig.algorithm),
+            document_number: None,
+        }))
+    }
+
+    fn verification_code(&self, hash: &[u8]) -> VerificationCode {
+        super::code::mobile_id(hash)
+    }
+
+    fn poll_bounds(&self) -> (Duration, Duration) {
+        (Duration::from_secs(1), Duration::from_secs(120))
+    }
+}
