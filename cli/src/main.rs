@@ -10,6 +10,8 @@
 mod card;
 mod cert;
 mod exit;
+#[cfg(feature = "http")]
+mod mobile;
 mod sign;
 mod token;
 mod verify_cert;
@@ -45,6 +47,10 @@ enum Command {
     #[cfg(feature = "pcsc")]
     #[command(subcommand)]
     Card(card::CardCommand),
+    /// Mobile ID (Mobile-ID, Smart-ID): sign a file or log in with a phone.
+    #[cfg(feature = "http")]
+    #[command(subcommand)]
+    Mobile(mobile::MobileCommand),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +82,8 @@ fn main() -> ExitCode {
         Command::Sign(args) => sign::run(&args),
         #[cfg(feature = "pcsc")]
         Command::Card(cmd) => card::run(cmd),
+        #[cfg(feature = "http")]
+        Command::Mobile(cmd) => mobile::run(cmd),
     });
     match result {
         Ok(Ok(code)) => ExitCode::from(code),
