@@ -100,6 +100,9 @@ chunks = [signer[i:i + 0xC0] + ok for i in range(0, len(signer), 0xC0)]
 (out / "eid").write_bytes(sep.join([ok, ok, fci] + chunks))
 (out / "chained").write_bytes(sep.join([b"\x01\x02\x61\x05", b"\x03\x6c\x02", ok]))
 PY
+# Mobile-ID / Smart-ID answers: JSON bodies of each kind (built from the test people) and a
+# whole session split at 0xFF.
+seed mobile_response "$root"/fuzz/seeds/mobile_response/*
 targets=$(cargo +nightly fuzz list)
 for t in $targets; do
   echo "== fuzz $t for ${secs}s"
