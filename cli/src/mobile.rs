@@ -260,8 +260,16 @@ fn sign(args: &MobileSignArgs) -> Result<u8, Failure> {
         policy: imza::crypto::Policy::STRICT,
     };
     let on_code: &dyn Fn(&VerificationCode) = &show_code;
-    let signer = MobileSigner::connect(client, s.person.clone(), trust, s.options.clone(), on_code)
-        .map_err(|e| mobile_failure(&e))?;
+    // --timeout covers the whole command: the certificate query and the signature.
+    let started = std::time::Instant::now();
+    let mut signer =
+        MobileSigner::connect(client, s.person.clone(), trust, s.options.clone(), on_code)
+            .map_err(|e| mobile_failure(&e))?;
+    let left = s.config.deadline.saturating_sub(started.elapsed());
+    if left.is_zero() {
+        return Err(mobile_failure(&MobileError::DeadlineExceeded));
+    }
+    signer.config_mut().deadline = left;
     eprintln!("Signing as {}", describe(signer.identity()));
     let cert = signer.certificate().to_vec();
     let mut opts = imza::cades::sign::SignOptions::new(crate::verify_cert::now());

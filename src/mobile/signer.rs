@@ -135,6 +135,18 @@ impl<'a> MobileSigner<'a> {
         options: SignerOptions,
         on_code: &'a dyn Fn(&VerificationCode),
     ) -> Result<Self, MobileError> {
+        // Everything the signature request needs is checked now (display text, person), by
+        // building it over a placeholder hash: a text the provider would refuse must not
+        // surface only after the person went through a certificate choice.
+        let mut probe =
+            Start::sign(crypto::digest(HashAlgorithm::Sha256, b"")).with_language(options.language);
+        probe.display_text = options.display_text.clone();
+        client.provider.start(
+            client.relying_party,
+            &person,
+            &probe,
+            client.config.request_timeout,
+        )?;
         let completed = client.run(&person, &Start::certificate(), on_code)?;
         let v = validate(
             &completed,
@@ -183,6 +195,12 @@ impl<'a> MobileSigner<'a> {
             alg,
             identity: v.identity,
         })
+    }
+
+    /// The timing of the signature sessions still to come: a caller with one deadline for
+    /// the whole flow sets what is left of it after [`MobileSigner::connect`].
+    pub fn config_mut(&mut self) -> &mut Config {
+        &mut self.client.config
     }
 
     /// The signing certificate (DER).
