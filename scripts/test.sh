@@ -25,7 +25,12 @@ cargo clippy -p imza-wasm --target wasm32-unknown-unknown -- -D warnings
 step "docs"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --features imza/http --quiet
 
-step "tests (workspace; includes the C header drift check, CMS/TSA interop with OpenSSL, DSS CAdES vectors, smart cards through pcscd)"
+step "mobile-ID test server self-check (curl + openssl against test-vectors/mobile-server)"
+bash test-vectors/mobile-server/selftest.sh > target/mobile-selftest.log 2>&1 \
+  || { cat target/mobile-selftest.log; exit 1; }
+tail -n 1 target/mobile-selftest.log
+
+step "tests (workspace; includes the C header drift check, CMS/TSA interop with OpenSSL, DSS CAdES vectors, smart cards through pcscd, Mobile-ID/Smart-ID against the loopback server)"
 # The card tests talk to a virtual card through real pcscd + vpcd: start pcscd (if it is not
 # running) and stop it again afterwards, whatever happens.
 bash scripts/card-env.sh start
