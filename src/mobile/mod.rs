@@ -458,3 +458,79 @@ pub(crate) fn error_detail(resp: &Response) -> String {
         .unwrap_or_default();
     text.chars().filter(|c| !c.is_control()).take(200).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const UUID: &str = "5d1c7a3e-0b4f-4c55-9e1a-2f9d3c4b5a6e";
+
+    #[test]
+    fn relying_party_uuid_checked_and_never_shown() {
+        assert!(RelyingParty::new("not-a-uuid", "DEMO").is_err());
+        assert!(RelyingParty::new(UUID, "").is_err());
+        assert!(RelyingParty::new(UUID, "a\nb").is_err());
+        let rp = RelyingParty::new(UUID, "DEMO").unwrap();
+        assert!(!alloc::format!("{rp:?}").contains(UUID));
+        let p = mid::MobileId::new("https://mid.example/mid-api/").unwrap();
+        let person = Person::Phone {
+            phone: "+37200000766".into(),
+            national_id: "60001019906".into(),
+        };
+        let out = p
+            .start(&rp, &person, &Start::certificate(), Duration::from_secs(5))
+            .unwrap();
+        assert_eq!(out.url, "https://mid.example/mid-api/certificate");
+        // The body carries the UUID (the API wants it there); Debug output does not.
+        assert!(core::str::from_utf8(&out.body).unwrap().contains(UUID));
+        assert!(!alloc::format!("{out:?}").contains(UUID));
+        assert!(!alloc::format!("{:?}", out.request()).contains(UUID));
+    }
+
+    #[test]
+    fn identifiers_checked_before_they_reach_a_url() {
+        let ok = Person::Phone {
+            phone: "+37200000766".into(),
+            national_id: "60001019906".into(),
+        };
+        assert!(ok.check().is_ok());
+        for (phone, id) in [
+            ("37200000766", "60001019906"),
+            ("+372", "60001019906"),
+            ("+3720000076a", "60001019906"),
+            ("+37200000766", ""),
+            ("+37200000766", "6000/../x"),
+        ] {
+            let p = Person::Phone {
+                phone: phone.into(),
+                national_id: id.into(),
+            };
+            assert!(p.check().is_err(), "{phone} {id}");
+        }
+        assert!(Person::Etsi("PNOEE-30303039914".into()).check().is_ok());
+        assert!(Person::Etsi("PNOEE-3030?x=1".into()).check().is_err());
+        assert!(Person::Document("a/b".into()).check().is_err());
+    }
+
+    #[test]
+    fn base_urls() {
+        assert!(check_base_url("https://sid.example/v2").is_ok());
+        assert!(check_base_url("http://127.0.0.1:8080/mid-api").is_ok());
+        for bad in [
+            "ftp://x",
+            "https://user:pw@x/v2",
+            "https://x/v2?key=1",
+            "https://",
+            "x",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn hashes() {
+        assert!(hash_value(HashAlgorithm::Sha256, &[0; 32]).is_ok());
+        assert!(hash_value(HashAlgorithm::Sha256, &[0; 31]).is_err());
+        assert!(hash_value(HashAlgorithm::Sha1, &[0; 20]).is_err());
+    }
+}
