@@ -451,21 +451,10 @@ fn sign(args: &CardSignArgs) -> Result<u8, Failure> {
     let cert = signer.certificate().to_vec();
     let mut opts = imza::cades::sign::SignOptions::new(crate::verify_cert::now());
     opts.detached = args.detached;
-    let content;
-    let digest;
-    let to_sign = if args.detached {
-        digest = crate::sign::digest_file(
-            &args.file,
-            imza::cades::sign::digest_algorithm(signer.algorithm()),
-        )?;
-        imza::cades::sign::ToSign::Digest(&digest)
-    } else {
-        content = exit::read_limited(&args.file, 512 * 1024 * 1024)?;
-        imza::cades::sign::ToSign::Bytes(&content)
-    };
+    let content = crate::sign::Loaded::load(&args.file, args.detached, signer.algorithm())?;
     let before = apdus_so_far(&signer);
     let started = Instant::now();
-    let cms = imza::cades::sign::sign(to_sign, &signer, &cert, &chain, &opts)
+    let cms = imza::cades::sign::sign(content.to_sign(), &signer, &cert, &chain, &opts)
         .map_err(|e| imza_failure(&e))?;
     let took = started.elapsed();
     let total = apdus_so_far(&signer);

@@ -229,6 +229,23 @@ fn setup(a: &SessionArgs) -> Result<Setup, Failure> {
     })
 }
 
+impl Setup {
+    fn client<'a>(&'a self, transport: &'a BlockingHttp, clock: &'a SystemClock) -> Client<'a> {
+        let mut client = Client::new(self.provider.as_ref(), transport, clock, &self.rp);
+        client.config = self.config.clone();
+        client
+    }
+
+    fn trust(&self) -> Trust<'_> {
+        Trust {
+            store: &self.store,
+            intermediates: &self.intermediates,
+            time: crate::verify_cert::now(),
+            policy: imza::crypto::Policy::STRICT,
+        }
+    }
+}
+
 fn show_code(code: &VerificationCode) {
     eprintln!(
         "Verification code: {code}\nCheck that the phone shows the same code before confirming."
@@ -249,16 +266,9 @@ fn describe(id: &Identity) -> String {
 fn sign(args: &MobileSignArgs) -> Result<u8, Failure> {
     let SignFormat::Cades = args.format;
     let s = setup(&args.session)?;
-    let transport = BlockingHttp::new();
-    let clock = SystemClock::new();
-    let mut client = Client::new(s.provider.as_ref(), &transport, &clock, &s.rp);
-    client.config = s.config.clone();
-    let trust = Trust {
-        store: &s.store,
-        intermediates: &s.intermediates,
-        time: crate::verify_cert::now(),
-        policy: imza::crypto::Policy::STRICT,
-    };
+    let (transport, clock) = (BlockingHttp::new(), SystemClock::new());
+    let client = s.client(&transport, &clock);
+    let trust = s.trust();
     let on_code: &dyn Fn(&VerificationCode) = &show_code;
     // --timeout covers the whole command: the certificate query and the signature.
     let started = std::time::Instant::now();
@@ -274,28 +284,15 @@ fn sign(args: &MobileSignArgs) -> Result<u8, Failure> {
     let cert = signer.certificate().to_vec();
     let mut opts = imza::cades::sign::SignOptions::new(crate::verify_cert::now());
     opts.detached = args.detached;
-    let content;
-    let digest;
-    let to_sign = if args.detached {
-        digest = crate::sign::digest_file(
-            &args.file,
-            imza::cades::sign::digest_algorithm(signer.algorithm()),
-        )?;
-        imza::cades::sign::ToSign::Digest(&digest)
-    } else {
-        content = exit::read_limited(&args.file, 512 * 1024 * 1024)?;
-        imza::cades::sign::ToSign::Bytes(&content)
-    };
-    let cms =
-        imza::cades::sign::sign(to_sign, &signer, &cert, &s.intermediates, &opts).map_err(|e| {
-            match e {
-                imza::Error::Mobile(m) => mobile_failure(&m),
-                e => Failure {
-                    code: exit::DATA,
-                    message: format!("signing failed: {e}"),
-                },
-            }
-        })?;
+    let content = crate::sign::Loaded::load(&args.file, args.detached, signer.algorithm())?;
+    let cms = imza::cades::sign::sign(content.to_sign(), &signer, &cert, &s.intermediates, &opts)
+        .map_err(|e| match e {
+        imza::Error::Mobile(m) => mobile_failure(&m),
+        e => Failure {
+            code: exit::DATA,
+            message: format!("signing failed: {e}"),
+        },
+    })?;
     exit::write_atomic(&args.output, &cms)?;
     eprintln!(
         "Signed; wrote {} ({} bytes)",
@@ -316,16 +313,9 @@ struct LoginOutput<'a> {
 
 fn login(args: &MobileLoginArgs) -> Result<u8, Failure> {
     let s = setup(&args.session)?;
-    let transport = BlockingHttp::new();
-    let clock = SystemClock::new();
-    let mut client = Client::new(s.provider.as_ref(), &transport, &clock, &s.rp);
-    client.config = s.config.clone();
-    let trust = Trust {
-        store: &s.store,
-        intermediates: &s.intermediates,
-        time: crate::verify_cert::now(),
-        policy: imza::crypto::Policy::STRICT,
-    };
+    let (transport, clock) = (BlockingHttp::new(), SystemClock::new());
+    let client = s.client(&transport, &clock);
+    let trust = s.trust();
     let hash =
         mobile::random_hash(imza::crypto::HashAlgorithm::Sha256).map_err(|e| mobile_failure(&e))?;
     let auth = mobile::authenticate(

@@ -129,19 +129,9 @@ pub(crate) fn run(args: &SignArgs) -> Result<u8, Failure> {
     let time = now();
     let mut opts = SignOptions::new(time);
     opts.detached = args.detached;
-    let cms = if args.detached {
-        let digest = digest_file(&args.file, cades_sign::digest_algorithm(key.algorithm()))?;
-        cades_sign::sign(ToSign::Digest(&digest), &key, &cert_der, &chain, &opts)
-    } else {
-        let content = exit::read_limited(&args.file, MAX_ATTACHED).map_err(|mut f| {
-            if f.code == exit::DATA {
-                f.message.push_str("; sign it --detached");
-            }
-            f
-        })?;
-        cades_sign::sign(ToSign::Bytes(&content), &key, &cert_der, &chain, &opts)
-    }
-    .map_err(|e| signing_failure(&args.cert, &e))?;
+    let content = Loaded::load(&args.file, args.detached, key.algorithm())?;
+    let cms = cades_sign::sign(content.to_sign(), &key, &cert_der, &chain, &opts)
+        .map_err(|e| signing_failure(&args.cert, &e))?;
 
     let cms = match tsa {
         None => cms,
@@ -171,6 +161,46 @@ pub(crate) fn run(args: &SignArgs) -> Result<u8, Failure> {
         cms.len()
     ))?;
     Ok(exit::OK)
+}
+
+/// The content to sign, read once: its bytes (attached) or its digest, streamed (detached).
+pub(crate) enum Loaded {
+    /// The whole content, to be embedded.
+    Bytes(Vec<u8>),
+    /// The digest of detached content.
+    Digest(imza::crypto::DigestValue),
+}
+
+impl Loaded {
+    /// Reads `path` for a signature by `alg`.
+    pub(crate) fn load(
+        path: &Path,
+        detached: bool,
+        alg: imza::crypto::SignatureAlgorithm,
+    ) -> Result<Self, Failure> {
+        if detached {
+            return Ok(Self::Digest(digest_file(
+                path,
+                cades_sign::digest_algorithm(alg),
+            )?));
+        }
+        exit::read_limited(&path.to_path_buf(), MAX_ATTACHED)
+            .map(Self::Bytes)
+            .map_err(|mut f| {
+                if f.code == exit::DATA {
+                    f.message.push_str("; sign it --detached");
+                }
+                f
+            })
+    }
+
+    /// As the signing call takes it.
+    pub(crate) fn to_sign(&self) -> ToSign<'_> {
+        match self {
+            Self::Bytes(b) => ToSign::Bytes(b),
+            Self::Digest(d) => ToSign::Digest(d),
+        }
+    }
 }
 
 /// The digest of a file, streamed.

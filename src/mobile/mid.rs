@@ -5,18 +5,17 @@
 //! EC signatures come back as raw `r || s`.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::time::Duration;
 
 use serde::Deserialize;
 
 use super::display::{self, TextEncoding};
 use super::{
-    b64, b64_encode, check_base_url, error_detail, json, Completed, MobileError, Operation,
-    Outgoing, Person, Polled, Provider, RelyingParty, Start, Started, VerificationCode,
+    b64, b64_encode, check_base_url, error_detail, hash_type, json, unknown_result, Completed,
+    MobileError, Operation, Outgoing, Person, Polled, Provider, RelyingParty, Start, Started,
+    VerificationCode,
 };
-use crate::crypto::HashAlgorithm;
-use crate::transport::{Method, Response};
+use crate::transport::Response;
 
 /// The Mobile-ID REST API at a base URL (`https://mid.sk.ee/mid-api`).
 #[derive(Clone, Debug)]
@@ -33,18 +32,6 @@ impl MobileId {
             base: check_base_url(base_url)?,
             text_encoding: None,
         })
-    }
-}
-
-fn hash_type(alg: HashAlgorithm) -> Result<&'static str, MobileError> {
-    match alg {
-        HashAlgorithm::Sha256 => Ok("SHA256"),
-        HashAlgorithm::Sha384 => Ok("SHA384"),
-        HashAlgorithm::Sha512 => Ok("SHA512"),
-        other => Err(MobileError::InvalidInput {
-            what: "hash",
-            detail: alloc::format!("Mobile-ID does not sign {other}"),
-        }),
     }
 }
 
@@ -143,9 +130,7 @@ fn result_error(result: &str) -> MobileError {
         "PHONE_ABSENT" => MobileError::PhoneAbsent,
         "DELIVERY_ERROR" => MobileError::DeliveryError,
         "SIM_ERROR" => MobileError::SimError,
-        other => MobileError::UnknownResult {
-            result: other.chars().filter(|c| !c.is_control()).take(64).collect(),
-        },
+        other => unknown_result(other),
     }
 }
 
@@ -168,15 +153,17 @@ impl Provider for MobileId {
                 detail: "Mobile-ID needs a phone number and a national identity number".into(),
             });
         };
-        let (path, body) = match start.operation {
-            Operation::Certificate => (
-                "certificate",
-                serde_json::to_vec(&CertificateRequest {
+        let url = |path: &str| alloc::format!("{}/{path}", self.base);
+        match start.operation {
+            Operation::Certificate => Outgoing::post_json(
+                url("certificate"),
+                &CertificateRequest {
                     relying_party_uuid: rp.uuid(),
                     relying_party_name: rp.name(),
                     phone_number: phone,
                     national_identity_number: national_id,
-                }),
+                },
+                timeout,
             ),
             op => {
                 let hash = start.hash.as_ref().ok_or(MobileError::InvalidInput {
@@ -194,7 +181,7 @@ impl Provider for MobileId {
                     phone_number: phone,
                     national_identity_number: national_id,
                     hash: b64_encode(hash.as_ref()),
-                    hash_type: hash_type(hash.algorithm())?,
+                    hash_type: hash_type(hash.algorithm(), "Mobile-ID")?,
                     language: start.language.api_name(),
                     display_text: text.as_ref().map(|t| t.text.as_str()),
                     display_text_format: text.as_ref().map(|t| t.encoding.api_name()),
@@ -204,16 +191,9 @@ impl Provider for MobileId {
                 } else {
                     "authentication"
                 };
-                (path, serde_json::to_vec(&body))
+                Outgoing::post_json(url(path), &body, timeout)
             }
-        };
-        let body = body.map_err(|e| MobileError::malformed("request", e))?;
-        Ok(Outgoing {
-            method: Method::Post,
-            url: alloc::format!("{}/{path}", self.base),
-            body: zeroize::Zeroizing::new(body),
-            timeout,
-        })
+        }
     }
 
     fn parse_start(&self, operation: Operation, resp: &Response) -> Result<Started, MobileError> {
@@ -259,16 +239,14 @@ impl Provider for MobileId {
         } else {
             "signature"
         };
-        Outgoing {
-            method: Method::Get,
-            url: alloc::format!(
+        Outgoing::get(
+            alloc::format!(
                 "{}/{kind}/session/{session}?timeoutMs={}",
                 self.base,
                 server_timeout.as_millis()
             ),
-            body: zeroize::Zeroizing::new(Vec::new()),
-            timeout: http_timeout,
-        }
+            http_timeout,
+        )
     }
 
     fn parse_poll(&self, _operation: Operation, resp: &Response) -> Result<Polled, MobileError> {

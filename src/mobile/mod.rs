@@ -317,6 +317,33 @@ impl Outgoing {
     }
 }
 
+impl Outgoing {
+    /// A GET (a poll).
+    pub(crate) fn get(url: String, timeout: Duration) -> Self {
+        Self {
+            method: Method::Get,
+            url,
+            body: zeroize::Zeroizing::new(Vec::new()),
+            timeout,
+        }
+    }
+
+    /// A POST of `body` as JSON.
+    pub(crate) fn post_json(
+        url: String,
+        body: &impl serde::Serialize,
+        timeout: Duration,
+    ) -> Result<Self, MobileError> {
+        let body = serde_json::to_vec(body).map_err(|e| MobileError::malformed("request", e))?;
+        Ok(Self {
+            method: Method::Post,
+            url,
+            body: zeroize::Zeroizing::new(body),
+            timeout,
+        })
+    }
+}
+
 impl core::fmt::Debug for Outgoing {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Outgoing")
@@ -423,6 +450,30 @@ pub(crate) fn check_base_url(url: &str) -> Result<String, MobileError> {
         ));
     }
     Ok(url.trim_end_matches('/').into())
+}
+
+/// The `hashType` both Estonian APIs use.
+pub(crate) fn hash_type(alg: HashAlgorithm, service: &str) -> Result<&'static str, MobileError> {
+    match alg {
+        HashAlgorithm::Sha256 => Ok("SHA256"),
+        HashAlgorithm::Sha384 => Ok("SHA384"),
+        HashAlgorithm::Sha512 => Ok("SHA512"),
+        other => Err(MobileError::InvalidInput {
+            what: "hash",
+            detail: alloc::format!("{service} does not sign {other}"),
+        }),
+    }
+}
+
+/// A terminal result no mapping knows, kept short and printable for messages.
+pub(crate) fn unknown_result(result: &str) -> MobileError {
+    MobileError::UnknownResult {
+        result: result
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(64)
+            .collect(),
+    }
 }
 
 /// Decodes standard base64 from a response field.

@@ -13,11 +13,11 @@ use serde::Deserialize;
 use super::display::{self, SmartIdField};
 use super::mid::check_session_id;
 use super::{
-    b64, b64_encode, check_base_url, error_detail, json, Completed, MobileError, Operation,
-    Outgoing, Person, Polled, Provider, RelyingParty, Start, Started, VerificationCode,
+    b64, b64_encode, check_base_url, error_detail, hash_type, json, unknown_result, Completed,
+    MobileError, Operation, Outgoing, Person, Polled, Provider, RelyingParty, Start, Started,
+    VerificationCode,
 };
-use crate::crypto::HashAlgorithm;
-use crate::transport::{Method, Response};
+use crate::transport::Response;
 
 /// The certificate level asked for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -107,18 +107,6 @@ struct CertField {
     certificate_level: Option<String>,
 }
 
-fn hash_type(alg: HashAlgorithm) -> Result<&'static str, MobileError> {
-    match alg {
-        HashAlgorithm::Sha256 => Ok("SHA256"),
-        HashAlgorithm::Sha384 => Ok("SHA384"),
-        HashAlgorithm::Sha512 => Ok("SHA512"),
-        other => Err(MobileError::InvalidInput {
-            what: "hash",
-            detail: alloc::format!("Smart-ID does not sign {other}"),
-        }),
-    }
-}
-
 /// HTTP errors of the Smart-ID API. `person_404`: a 404 on a start request means no such
 /// account; on a poll, no such session.
 fn http_error(resp: &Response, person_404: bool) -> MobileError {
@@ -151,9 +139,7 @@ fn end_result_error(result: &str) -> MobileError {
         r if r.starts_with("USER_REFUSED_") && r.len() <= 64 => {
             MobileError::UserRefused { result: r.into() }
         }
-        other => MobileError::UnknownResult {
-            result: other.chars().filter(|c| !c.is_control()).take(64).collect(),
-        },
+        other => unknown_result(other),
     }
 }
 
@@ -200,7 +186,7 @@ impl Provider for SmartId {
                     detail: "a signature or authentication needs a hash".into(),
                 })?;
                 body.hash = Some(b64_encode(hash.as_ref()));
-                body.hash_type = Some(hash_type(hash.algorithm())?);
+                body.hash_type = Some(hash_type(hash.algorithm(), "Smart-ID")?);
                 let text = start
                     .display_text
                     .as_deref()
@@ -229,13 +215,11 @@ impl Provider for SmartId {
                 }
             }
         };
-        let body = serde_json::to_vec(&body).map_err(|e| MobileError::malformed("request", e))?;
-        Ok(Outgoing {
-            method: Method::Post,
-            url: alloc::format!("{}/{path}/{target}", self.base),
-            body: zeroize::Zeroizing::new(body),
+        Outgoing::post_json(
+            alloc::format!("{}/{path}/{target}", self.base),
+            &body,
             timeout,
-        })
+        )
     }
 
     fn parse_start(&self, _operation: Operation, resp: &Response) -> Result<Started, MobileError> {
@@ -254,16 +238,14 @@ impl Provider for SmartId {
         server_timeout: Duration,
         http_timeout: Duration,
     ) -> Outgoing {
-        Outgoing {
-            method: Method::Get,
-            url: alloc::format!(
+        Outgoing::get(
+            alloc::format!(
                 "{}/session/{session}?timeoutMs={}",
                 self.base,
                 server_timeout.as_millis()
             ),
-            body: zeroize::Zeroizing::new(Vec::new()),
-            timeout: http_timeout,
-        }
+            http_timeout,
+        )
     }
 
     fn parse_poll(&self, operation: Operation, resp: &Response) -> Result<Polled, MobileError> {
