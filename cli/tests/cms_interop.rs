@@ -27,15 +27,17 @@
 )]
 
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
+
+mod common;
 
 // ==== paths, tools, processes ================================================================
 
@@ -635,97 +637,40 @@ fn imza_signed(
 // ==== services: TSA, OCSP responder, CRL server =============================================
 
 /// `test-vectors/tsa/tsa-server.py` (an `openssl ts -reply` TSA) on a free loopback port,
-/// signing with pki/ecdsa-p256/tsa. Stopped on drop by closing its stdin (the server then
-/// removes its temp directory), killed if it does not stop.
+/// signing with pki/ecdsa-p256/tsa. Stopped on drop (the server then removes its temp
+/// directory).
 #[derive(Debug)]
 struct Tsa {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    port: u16,
-    log: PathBuf,
+    svc: common::Loopback,
 }
 
 impl Tsa {
     fn start(dir: &Scratch, extra: &[&str]) -> Tsa {
-        let log = dir.path("tsa-server.log");
-        let mut child = Command::new("python3")
-            .arg(repo().join("test-vectors/tsa/tsa-server.py"))
-            .args(["--port", "0", "--stop-on-stdin-eof"])
-            .arg("--cert")
-            .arg(pki("ecdsa-p256/tsa.pem"))
-            .arg("--key")
-            .arg(pki("ecdsa-p256/tsa.key"))
-            .arg("--chain")
-            .arg(pki("ecdsa-p256/intermediate.pem"))
-            .args(extra)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("python3 test-vectors/tsa/tsa-server.py starts");
-        let stdin = child.stdin.take();
-        let stdout = child.stdout.take().unwrap();
-        // The first stdout line is "listening <port>", printed once the socket accepts.
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let mut tsa = Tsa {
-            child,
-            stdin,
-            port: 0,
-            log,
-        };
-        let line = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
-        match line.trim().strip_prefix("listening ").map(str::parse) {
-            Some(Ok(port)) => tsa.port = port,
-            _ => panic!(
-                "tsa-server.py did not start (first line {line:?}): {}",
-                fs::read_to_string(&tsa.log).unwrap_or_default()
+        let mut args = vec![
+            "--cert".into(),
+            pki("ecdsa-p256/tsa.pem").into_os_string(),
+            "--key".into(),
+            pki("ecdsa-p256/tsa.key").into_os_string(),
+            "--chain".into(),
+            pki("ecdsa-p256/intermediate.pem").into_os_string(),
+        ];
+        args.extend(extra.iter().map(std::ffi::OsString::from));
+        Tsa {
+            svc: common::Loopback::start(
+                &repo().join("test-vectors/tsa/tsa-server.py"),
+                args,
+                dir.path("tsa-server.log"),
             ),
         }
-        tsa
     }
 
     fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/", self.port)
+        format!("http://127.0.0.1:{}/", self.svc.port)
     }
 
     /// The number of POSTs the TSA has answered (`GET /stats`).
     fn requests(&self) -> u64 {
-        let mut conn = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        conn.set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        conn.write_all(b"GET /stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-            .unwrap();
-        let mut resp = String::new();
-        conn.read_to_string(&mut resp).unwrap();
-        let body = resp
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b)
-            .unwrap_or_default();
-        let v: Value = serde_json::from_str(body)
-            .unwrap_or_else(|e| panic!("/stats is not JSON ({e}): {resp}"));
-        v["requests"]
-            .as_u64()
-            .unwrap_or_else(|| panic!("/stats: {resp}"))
-    }
-}
-
-impl Drop for Tsa {
-    fn drop(&mut self) {
-        drop(self.stdin.take()); // EOF: the server shuts down and cleans up
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.svc.requests()
     }
 }
 

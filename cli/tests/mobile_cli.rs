@@ -28,14 +28,15 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+mod common;
 
 // ==== paths, tools, processes ================================================================
 
@@ -355,87 +356,51 @@ fn person_args(provider: Provider, behaviour: &str) -> Vec<String> {
 }
 
 /// `test-vectors/mobile-server/mobile_server.py` on a free loopback port, with the relying
-/// party [`RP_UUID`] / [`RP_NAME`]. Stopped on drop by closing its stdin, killed if it does
-/// not stop.
+/// party [`RP_UUID`] / [`RP_NAME`]. Stopped on drop.
 #[derive(Debug)]
 struct MobileServer {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    port: u16,
-    log: PathBuf,
+    svc: common::Loopback,
 }
 
 impl MobileServer {
     /// A server whose "never" people time out after `session_timeout` seconds.
     fn start(dir: &Scratch, session_timeout: u32) -> MobileServer {
-        let log = dir.path("mobile-server.log");
-        let mut child = Command::new("python3")
-            .arg(repo().join("test-vectors/mobile-server/mobile_server.py"))
-            .arg("--fixtures")
-            .arg(fixtures())
-            .args(["--port", "0", "--stop-on-stdin-eof"])
-            .args(["--session-timeout", &session_timeout.to_string()])
-            .args(["--rp-uuid", RP_UUID, "--rp-name", RP_NAME])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("python3 test-vectors/mobile-server/mobile_server.py starts");
-        let stdin = child.stdin.take();
-        let stdout = child.stdout.take().unwrap();
-        // The first stdout line is "listening <port>", printed once the socket accepts.
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let mut server = MobileServer {
-            child,
-            stdin,
-            port: 0,
-            log,
-        };
-        let line = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
-        match line.trim().strip_prefix("listening ").map(str::parse) {
-            Some(Ok(port)) => server.port = port,
-            _ => panic!(
-                "mobile_server.py did not start (first line {line:?}): {}",
-                fs::read_to_string(&server.log).unwrap_or_default()
+        let timeout = session_timeout.to_string();
+        let fixtures = fixtures();
+        let args: [&std::ffi::OsStr; 8] = [
+            "--fixtures".as_ref(),
+            fixtures.as_os_str(),
+            "--session-timeout".as_ref(),
+            timeout.as_ref(),
+            "--rp-uuid".as_ref(),
+            RP_UUID.as_ref(),
+            "--rp-name".as_ref(),
+            RP_NAME.as_ref(),
+        ];
+        MobileServer {
+            svc: common::Loopback::start(
+                &repo().join("test-vectors/mobile-server/mobile_server.py"),
+                args,
+                dir.path("mobile-server.log"),
             ),
         }
-        server
     }
 
     fn url(&self, provider: Provider) -> String {
         match provider {
-            Provider::Mid => format!("http://127.0.0.1:{}/mid-api", self.port),
-            Provider::SmartId => format!("http://127.0.0.1:{}/smart-id-rp/v2", self.port),
+            Provider::Mid => format!("http://127.0.0.1:{}/mid-api", self.svc.port),
+            Provider::SmartId => format!("http://127.0.0.1:{}/smart-id-rp/v2", self.svc.port),
         }
     }
 
     /// `GET /stats`: `{"requests", "max_requests_per_second", "sessions": {id: {"polls",
     /// "max_polls_per_second"}}}`.
     fn stats(&self) -> Value {
-        let mut conn = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        conn.set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        conn.write_all(b"GET /stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-            .unwrap();
-        let mut resp = String::new();
-        conn.read_to_string(&mut resp).unwrap();
-        let body = resp
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b)
-            .unwrap_or_default();
-        serde_json::from_str(body).unwrap_or_else(|e| panic!("/stats is not JSON ({e}): {resp}"))
+        self.svc.stats()
     }
 
     fn requests(&self) -> u64 {
-        let v = self.stats();
-        v["requests"]
-            .as_u64()
-            .unwrap_or_else(|| panic!("/stats: {v}"))
+        self.svc.requests()
     }
 
     /// `(polls, max_polls_per_second)` of every session.
@@ -504,21 +469,6 @@ impl MobileServer {
         let mut c = self.mobile("login", provider, &person_args(provider, behaviour));
         c.args(extra);
         run_mobile(c)
-    }
-}
-
-impl Drop for MobileServer {
-    fn drop(&mut self) {
-        drop(self.stdin.take()); // EOF: the server shuts down
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
