@@ -11,9 +11,9 @@ use serde::Deserialize;
 
 use super::display::{self, TextEncoding};
 use super::{
-    b64, b64_encode, check_base_url, error_detail, hash_type, json, unknown_result, Completed,
-    MobileError, Operation, Outgoing, Person, Polled, Provider, RelyingParty, Start, Started,
-    VerificationCode,
+    b64, b64_encode, check_base_url, complete, error_detail, hash_type, json, session_started,
+    unknown_result, Completed, MobileError, Operation, Outgoing, Person, Polled, Provider,
+    RelyingParty, Start, Started, VerificationCode,
 };
 use crate::transport::Response;
 
@@ -69,13 +69,6 @@ struct CertificateResponse {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SessionId {
-    #[serde(rename = "sessionID")]
-    session_id: String,
-}
-
-#[derive(Deserialize)]
 struct SessionStatus {
     state: String,
     result: Option<String>,
@@ -102,21 +95,6 @@ fn http_error(resp: &Response) -> MobileError {
             attempts: 1,
         },
         s => MobileError::UnexpectedStatus { status: s },
-    }
-}
-
-/// A session id goes into a URL path: only what the API issues (a UUID) is accepted.
-pub(crate) fn check_session_id(id: &str) -> Result<(), MobileError> {
-    if !id.is_empty()
-        && id.len() <= 64
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
-        Ok(())
-    } else {
-        Err(MobileError::malformed(
-            "session ID",
-            "expected up to 64 letters, digits or hyphens",
-        ))
     }
 }
 
@@ -222,9 +200,7 @@ impl Provider for MobileId {
                 other => Err(result_error(other)),
             };
         }
-        let r: SessionId = json("Mobile-ID session response", resp)?;
-        check_session_id(&r.session_id)?;
-        Ok(Started::Session(r.session_id))
+        session_started("Mobile-ID session response", resp)
     }
 
     fn poll(
@@ -254,15 +230,8 @@ impl Provider for MobileId {
             return Err(http_error(resp));
         }
         let r: SessionStatus = json("Mobile-ID session status", resp)?;
-        match r.state.as_str() {
-            "RUNNING" => return Ok(Polled::Running),
-            "COMPLETE" => {}
-            other => {
-                return Err(MobileError::malformed(
-                    "Mobile-ID session status",
-                    alloc::format!("unknown state {:?}", other.get(..32).unwrap_or(other)),
-                ))
-            }
+        if !complete("Mobile-ID session status", &r.state)? {
+            return Ok(Polled::Running);
         }
         let result = r.result.ok_or_else(|| {
             MobileError::malformed("Mobile-ID session status", "COMPLETE without a result")

@@ -476,6 +476,41 @@ pub(crate) fn unknown_result(result: &str) -> MobileError {
     }
 }
 
+/// Reads a `{"sessionID": ...}` answer. The ID goes into a URL path, so only what the APIs
+/// issue (a UUID) is accepted.
+pub(crate) fn session_started(what: &'static str, resp: &Response) -> Result<Started, MobileError> {
+    #[derive(serde::Deserialize)]
+    struct SessionId {
+        #[serde(rename = "sessionID")]
+        session_id: String,
+    }
+    let r: SessionId = json(what, resp)?;
+    let id = r.session_id;
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(MobileError::malformed(
+            "session ID",
+            "expected up to 64 letters, digits or hyphens",
+        ));
+    }
+    Ok(Started::Session(id))
+}
+
+/// A session `state`: `false` for RUNNING, `true` for COMPLETE, anything else malformed.
+pub(crate) fn complete(what: &'static str, state: &str) -> Result<bool, MobileError> {
+    match state {
+        "RUNNING" => Ok(false),
+        "COMPLETE" => Ok(true),
+        other => Err(MobileError::malformed(
+            what,
+            alloc::format!(
+                "unknown state {:?}",
+                other.chars().take(32).collect::<String>()
+            ),
+        )),
+    }
+}
+
 /// Decodes standard base64 from a response field.
 pub(crate) fn b64(what: &'static str, s: &str) -> Result<Vec<u8>, MobileError> {
     use base64ct::Encoding;

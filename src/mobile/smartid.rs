@@ -11,11 +11,10 @@ use core::time::Duration;
 use serde::Deserialize;
 
 use super::display::{self, SmartIdField};
-use super::mid::check_session_id;
 use super::{
-    b64, b64_encode, check_base_url, error_detail, hash_type, json, unknown_result, Completed,
-    MobileError, Operation, Outgoing, Person, Polled, Provider, RelyingParty, Start, Started,
-    VerificationCode,
+    b64, b64_encode, check_base_url, complete, error_detail, hash_type, json, session_started,
+    unknown_result, Completed, MobileError, Operation, Outgoing, Person, Polled, Provider,
+    RelyingParty, Start, Started, VerificationCode,
 };
 use crate::transport::Response;
 
@@ -70,12 +69,6 @@ struct SessionRequest<'a> {
     hash_type: Option<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     allowed_interactions_order: Vec<Interaction<'a>>,
-}
-
-#[derive(Deserialize)]
-struct SessionId {
-    #[serde(rename = "sessionID")]
-    session_id: String,
 }
 
 #[derive(Deserialize)]
@@ -226,9 +219,7 @@ impl Provider for SmartId {
         if resp.status != 200 {
             return Err(http_error(resp, true));
         }
-        let r: SessionId = json("Smart-ID session response", resp)?;
-        check_session_id(&r.session_id)?;
-        Ok(Started::Session(r.session_id))
+        session_started("Smart-ID session response", resp)
     }
 
     fn poll(
@@ -254,15 +245,8 @@ impl Provider for SmartId {
             return Err(http_error(resp, false));
         }
         let r: SessionStatus = json(WHAT, resp)?;
-        match r.state.as_str() {
-            "RUNNING" => return Ok(Polled::Running),
-            "COMPLETE" => {}
-            other => {
-                return Err(MobileError::malformed(
-                    WHAT,
-                    alloc::format!("unknown state {:?}", other.get(..32).unwrap_or(other)),
-                ))
-            }
+        if !complete(WHAT, &r.state)? {
+            return Ok(Polled::Running);
         }
         let result = r
             .result
