@@ -29,10 +29,36 @@ impl TextEncoding {
     }
 }
 
-/// Most GSM-7 septets in a Mobile-ID display text.
-pub const MOBILE_ID_GSM7_MAX: usize = 100;
-/// Most UCS-2 characters in a Mobile-ID display text.
-pub const MOBILE_ID_UCS2_MAX: usize = 50;
+/// How long a Mobile-ID display text may be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MobileIdLimits {
+    /// Most GSM-7 septets (a character of the extension table takes two).
+    pub gsm7_septets: usize,
+    /// Most UCS-2 characters.
+    pub ucs2_chars: usize,
+}
+
+impl MobileIdLimits {
+    /// 100 GSM-7 septets or 50 UCS-2 characters: the project's reference
+    /// (`../shared/notes/mobile-id.md`), and the default.
+    pub const NOTES: Self = Self {
+        gsm7_septets: 100,
+        ucs2_chars: 50,
+    };
+
+    /// 40 bytes, so 40 GSM-7 septets or 20 UCS-2 characters: SK's current MID REST
+    /// specification (`SK-EID/MID`, §3.2.3), which cuts longer texts rather than refusing them.
+    pub const SK_MID_REST: Self = Self {
+        gsm7_septets: 40,
+        ucs2_chars: 20,
+    };
+}
+
+impl Default for MobileIdLimits {
+    fn default() -> Self {
+        Self::NOTES
+    }
+}
 /// Most characters in a Smart-ID `displayText60`.
 pub const SMART_ID_SHORT_MAX: usize = 60;
 /// Most characters in a Smart-ID `displayText200`.
@@ -81,9 +107,13 @@ pub struct MobileIdText {
     pub encoding: TextEncoding,
 }
 
-/// Checks a Mobile-ID display text. With `encoding: None` GSM-7 is chosen when every
-/// character is in its alphabet, UCS-2 otherwise (as the Mobile-ID clients do).
-pub fn mobile_id(text: &str, encoding: Option<TextEncoding>) -> Result<MobileIdText, MobileError> {
+/// Checks a Mobile-ID display text against `limits`. With `encoding: None` GSM-7 is chosen
+/// when every character is in its alphabet, UCS-2 otherwise (as the Mobile-ID clients do).
+pub fn mobile_id(
+    text: &str,
+    encoding: Option<TextEncoding>,
+    limits: MobileIdLimits,
+) -> Result<MobileIdText, MobileError> {
     let gsm: Option<usize> = text.chars().map(gsm7_septets).sum();
     let encoding = match (encoding, gsm) {
         (Some(e), _) => e,
@@ -106,10 +136,10 @@ pub fn mobile_id(text: &str, encoding: Option<TextEncoding>) -> Result<MobileIdT
                     });
                 }
             };
-            if septets > MOBILE_ID_GSM7_MAX {
+            if septets > limits.gsm7_septets {
                 return Err(MobileError::DisplayTextTooLong {
                     length: septets,
-                    max: MOBILE_ID_GSM7_MAX,
+                    max: limits.gsm7_septets,
                     encoding: "GSM-7",
                 });
             }
@@ -122,10 +152,10 @@ pub fn mobile_id(text: &str, encoding: Option<TextEncoding>) -> Result<MobileIdT
                 });
             }
             let n = text.chars().count();
-            if n > MOBILE_ID_UCS2_MAX {
+            if n > limits.ucs2_chars {
                 return Err(MobileError::DisplayTextTooLong {
                     length: n,
-                    max: MOBILE_ID_UCS2_MAX,
+                    max: limits.ucs2_chars,
                     encoding: "UCS-2",
                 });
             }
@@ -165,37 +195,48 @@ pub fn smart_id(text: &str) -> Result<SmartIdField, MobileError> {
 mod tests {
     use super::*;
 
+    const L: MobileIdLimits = MobileIdLimits::NOTES;
+
+    #[test]
+    fn sk_limits_are_stricter() {
+        let sk = MobileIdLimits::SK_MID_REST;
+        assert!(mobile_id(&"a".repeat(40), None, sk).is_ok());
+        assert!(mobile_id(&"a".repeat(41), None, sk).is_err());
+        assert!(mobile_id(&"õ".repeat(20), None, sk).is_ok());
+        assert!(mobile_id(&"õ".repeat(21), None, sk).is_err());
+    }
+
     #[test]
     fn gsm7_chosen_for_latin_and_counted_in_septets() {
-        let t = mobile_id("Allkirjasta leping nr 12", None).unwrap();
+        let t = mobile_id("Allkirjasta leping nr 12", None, L).unwrap();
         assert_eq!(t.encoding, TextEncoding::Gsm7);
         // 50 euro signs are 100 septets: the limit exactly.
-        assert!(mobile_id(&"€".repeat(50), None).is_ok());
+        assert!(mobile_id(&"€".repeat(50), None, L).is_ok());
         assert_eq!(
-            mobile_id(&"€".repeat(51), None),
+            mobile_id(&"€".repeat(51), None, L),
             Err(MobileError::DisplayTextTooLong {
                 length: 102,
                 max: 100,
                 encoding: "GSM-7"
             })
         );
-        assert!(mobile_id(&"a".repeat(100), None).is_ok());
-        assert!(mobile_id(&"a".repeat(101), None).is_err());
+        assert!(mobile_id(&"a".repeat(100), None, L).is_ok());
+        assert!(mobile_id(&"a".repeat(101), None, L).is_err());
     }
 
     #[test]
     fn ucs2_for_other_scripts_with_its_own_limit() {
         // Azerbaijani ə and Estonian š/õ are not in GSM-7.
-        let t = mobile_id("Müqaviləni imzala", None).unwrap();
+        let t = mobile_id("Müqaviləni imzala", None, L).unwrap();
         assert_eq!(t.encoding, TextEncoding::Ucs2);
-        assert!(mobile_id(&"õ".repeat(50), None).is_ok());
+        assert!(mobile_id(&"õ".repeat(50), None, L).is_ok());
         assert!(matches!(
-            mobile_id(&"õ".repeat(51), None),
+            mobile_id(&"õ".repeat(51), None, L),
             Err(MobileError::DisplayTextTooLong { max: 50, .. })
         ));
         // Outside the BMP: not UCS-2.
         assert!(matches!(
-            mobile_id("sign 😀", None),
+            mobile_id("sign 😀", None, L),
             Err(MobileError::DisplayTextNotEncodable {
                 character: '😀',
                 ..
@@ -206,7 +247,7 @@ mod tests {
     #[test]
     fn forced_gsm7_refuses_what_it_cannot_carry() {
         assert!(matches!(
-            mobile_id("Şəhər", Some(TextEncoding::Gsm7)),
+            mobile_id("Şəhər", Some(TextEncoding::Gsm7), L),
             Err(MobileError::DisplayTextNotEncodable {
                 encoding: "GSM-7",
                 ..
@@ -216,10 +257,10 @@ mod tests {
 
     #[test]
     fn control_characters_refused() {
-        assert!(mobile_id("a\u{1b}b", None).is_err());
-        assert!(mobile_id("a\u{202e}b", None).is_err()); // right-to-left override
+        assert!(mobile_id("a\u{1b}b", None, L).is_err());
+        assert!(mobile_id("a\u{202e}b", None, L).is_err()); // right-to-left override
         assert!(smart_id("a\u{7}b").is_err());
-        assert!(mobile_id("line\nbreak", None).is_ok());
+        assert!(mobile_id("line\nbreak", None, L).is_ok());
     }
 
     #[test]

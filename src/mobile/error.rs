@@ -24,6 +24,9 @@ pub enum MobileError {
     /// The person has no mobile ID with this provider (Mobile-ID `NOT_MID_CLIENT` or
     /// certificate `NOT_FOUND`, Smart-ID HTTP 404 for the person).
     NotMobileIdClient,
+    /// The person's mobile-ID certificate exists but is not active (Mobile-ID certificate
+    /// query `NOT_ACTIVE`).
+    CertificateNotActive,
     /// The phone is off or out of coverage (Mobile-ID `PHONE_ABSENT`).
     PhoneAbsent,
     /// The SMS could not be delivered (Mobile-ID `DELIVERY_ERROR`).
@@ -149,6 +152,7 @@ impl MobileError {
                 | Self::UserRefused { .. }
                 | Self::Timeout
                 | Self::NotMobileIdClient
+                | Self::CertificateNotActive
                 | Self::PhoneAbsent
                 | Self::DeliveryError
                 | Self::SimError
@@ -180,6 +184,7 @@ impl MobileError {
             Self::ClientTooOld => 714,
             Self::Maintenance => 715,
             Self::UnknownResult { .. } => 716,
+            Self::CertificateNotActive => 717,
             Self::BadRequest { .. } => 730,
             Self::Unauthorized => 731,
             Self::SessionNotFound => 732,
@@ -215,6 +220,9 @@ impl fmt::Display for MobileError {
             Self::UserRefused { result } => write!(f, "the person refused on the phone ({result})"),
             Self::Timeout => f.write_str("the person did not answer on the phone in time"),
             Self::NotMobileIdClient => f.write_str("the person has no mobile ID with this service"),
+            Self::CertificateNotActive => f.write_str(
+                "the person's mobile-ID certificate is not active; they should contact their operator",
+            ),
             Self::PhoneAbsent => f.write_str("the phone is off or out of coverage"),
             Self::DeliveryError => f.write_str("the request could not be delivered to the phone"),
             Self::SimError => f.write_str("the SIM card failed; the person should contact their operator"),

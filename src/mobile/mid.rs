@@ -9,7 +9,7 @@ use core::time::Duration;
 
 use serde::Deserialize;
 
-use super::display::{self, TextEncoding};
+use super::display::{self, MobileIdLimits, TextEncoding};
 use super::{
     b64, b64_encode, check_base_url, complete, error_detail, hash_type, json, session_started,
     unknown_result, Completed, MobileError, Operation, Outgoing, Person, Polled, Provider,
@@ -23,6 +23,9 @@ pub struct MobileId {
     base: String,
     /// GSM-7 or UCS-2 for display texts; `None` chooses by content.
     pub text_encoding: Option<TextEncoding>,
+    /// Display-text lengths; [`MobileIdLimits::SK_MID_REST`] for SK's service as it is
+    /// specified today.
+    pub text_limits: MobileIdLimits,
 }
 
 impl MobileId {
@@ -31,6 +34,7 @@ impl MobileId {
         Ok(Self {
             base: check_base_url(base_url)?,
             text_encoding: None,
+            text_limits: MobileIdLimits::default(),
         })
     }
 }
@@ -151,7 +155,7 @@ impl Provider for MobileId {
                 let text = start
                     .display_text
                     .as_deref()
-                    .map(|t| display::mobile_id(t, self.text_encoding))
+                    .map(|t| display::mobile_id(t, self.text_encoding, self.text_limits))
                     .transpose()?;
                 let body = SessionRequest {
                     relying_party_uuid: rp.uuid(),
@@ -197,6 +201,7 @@ impl Provider for MobileId {
                     }))
                 }
                 "NOT_FOUND" => Err(MobileError::NotMobileIdClient),
+                "NOT_ACTIVE" => Err(MobileError::CertificateNotActive),
                 other => Err(result_error(other)),
             };
         }
