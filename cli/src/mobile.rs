@@ -49,6 +49,15 @@ pub(crate) enum LanguageArg {
     Lit,
 }
 
+/// Mobile-ID display-text limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TextLimitsArg {
+    /// 100 GSM-7 septets / 50 UCS-2 characters.
+    Notes,
+    /// 40 GSM-7 septets / 20 UCS-2 characters.
+    Sk,
+}
+
 /// Service, relying party, person, trust.
 #[derive(Debug, Args)]
 pub(crate) struct SessionArgs {
@@ -91,6 +100,10 @@ pub(crate) struct SessionArgs {
     /// The text shown on the phone.
     #[arg(long, value_name = "TEXT")]
     display_text: Option<String>,
+    /// Mobile-ID display-text limits: `notes` (100 GSM-7 / 50 UCS-2 characters) or `sk`
+    /// (40 / 20, SK's current MID REST specification).
+    #[arg(long, value_enum, default_value = "notes")]
+    mid_text_limits: TextLimitsArg,
     /// The prompt language (Mobile-ID).
     #[arg(long, value_enum, default_value = "eng")]
     language: LanguageArg,
@@ -173,7 +186,13 @@ struct Setup {
 fn setup(a: &SessionArgs) -> Result<Setup, Failure> {
     let fail = |e: MobileError| mobile_failure(&e);
     let provider: Box<dyn Provider> = match a.provider {
-        ProviderName::Mid => Box::new(MobileId::new(&a.url).map_err(fail)?),
+        ProviderName::Mid => {
+            let mut p = MobileId::new(&a.url).map_err(fail)?;
+            if a.mid_text_limits == TextLimitsArg::Sk {
+                p.text_limits = mobile::display::MobileIdLimits::SK_MID_REST;
+            }
+            Box::new(p)
+        }
         ProviderName::Smartid => Box::new(SmartId::new(&a.url).map_err(fail)?),
     };
     let person = match (a.provider, &a.phone, &a.id, &a.document) {

@@ -931,6 +931,18 @@ fn bad_input_is_refused_as_usage() {
         assert!(!sig.exists());
     }
     assert_eq!(server.requests(), before, "a request was sent");
+    // SK's current limits (40 GSM-7 characters) refuse what the default accepts.
+    let forty_one = "a".repeat(41);
+    let out = server.sign(
+        &dir,
+        Provider::Mid,
+        "confirm",
+        &sig,
+        &["--mid-text-limits", "sk", "--display-text", &forty_one],
+    );
+    assert_eq!(out.code, 64, "{}", out.ctx());
+    assert!(out.failure_line().contains("at most 40"), "{}", out.ctx());
+    assert_eq!(server.requests(), before, "a request was sent");
     // At the limit, a UCS-2 text is fine.
     let out = server.sign(
         &dir,
