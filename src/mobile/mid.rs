@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::display::{self, MobileIdLimits, TextEncoding};
 use super::{
-    b64, b64_encode, check_base_url, complete, error_detail, hash_type, json, session_started,
+    b64, b64_encode, check_base_url, complete, hash_type, http_error, json, session_started,
     unknown_result, Completed, MobileError, Operation, Outgoing, Person, Polled, Provider,
     RelyingParty, Start, Started, VerificationCode,
 };
@@ -84,22 +84,6 @@ struct SessionStatus {
 struct SignatureField {
     value: String,
     algorithm: String,
-}
-
-/// HTTP errors of the Mobile-ID API.
-fn http_error(resp: &Response) -> MobileError {
-    match resp.status {
-        400 => MobileError::BadRequest {
-            detail: error_detail(resp),
-        },
-        401 | 403 => MobileError::Unauthorized,
-        404 => MobileError::SessionNotFound,
-        s @ 500..=599 => MobileError::ServerError {
-            status: s,
-            attempts: 1,
-        },
-        s => MobileError::UnexpectedStatus { status: s },
-    }
 }
 
 /// A terminal result other than OK.
@@ -181,12 +165,12 @@ impl Provider for MobileId {
     fn parse_start(&self, operation: Operation, resp: &Response) -> Result<Started, MobileError> {
         if resp.status != 200 {
             // 404 on the certificate query is not a session: it is an unknown person.
-            return Err(match (operation, http_error(resp)) {
-                (Operation::Certificate, MobileError::SessionNotFound) => {
-                    MobileError::NotMobileIdClient
-                }
-                (_, e) => e,
-            });
+            let not_found = if operation == Operation::Certificate {
+                MobileError::NotMobileIdClient
+            } else {
+                MobileError::SessionNotFound
+            };
+            return Err(http_error(resp, not_found));
         }
         if operation == Operation::Certificate {
             let r: CertificateResponse = json("Mobile-ID certificate response", resp)?;
@@ -232,7 +216,7 @@ impl Provider for MobileId {
 
     fn parse_poll(&self, _operation: Operation, resp: &Response) -> Result<Polled, MobileError> {
         if resp.status != 200 {
-            return Err(http_error(resp));
+            return Err(http_error(resp, MobileError::SessionNotFound));
         }
         let r: SessionStatus = json("Mobile-ID session status", resp)?;
         if !complete("Mobile-ID session status", &r.state)? {

@@ -531,6 +531,23 @@ pub(crate) fn json<'a, T: serde::Deserialize<'a>>(
     serde_json::from_slice(&resp.body).map_err(|e| MobileError::malformed(what, e))
 }
 
+/// The HTTP statuses both Estonian APIs share; `not_found` is what a 404 means where it
+/// came (an unknown session while polling, an unknown person when starting).
+pub(crate) fn http_error(resp: &Response, not_found: MobileError) -> MobileError {
+    match resp.status {
+        400 => MobileError::BadRequest {
+            detail: error_detail(resp),
+        },
+        401 | 403 => MobileError::Unauthorized,
+        404 => not_found,
+        s @ 500..=599 => MobileError::ServerError {
+            status: s,
+            attempts: 1,
+        },
+        s => MobileError::UnexpectedStatus { status: s },
+    }
+}
+
 /// The `error`/`message` of an error body, shortened, for [`MobileError::BadRequest`].
 pub(crate) fn error_detail(resp: &Response) -> String {
     #[derive(serde::Deserialize)]

@@ -159,7 +159,7 @@ impl<'a> MobileSigner<'a> {
             &trust,
             None,
         )?;
-        let spki = super::validate::spki(&v.certificate)?;
+        let spki = v.leaf_spki().to_vec();
         let key = PublicKey::from_spki_der(&spki)
             .map_err(|e| MobileError::malformed("certificate key", e))?;
         let encoding = options.encoding.unwrap_or(EcdsaEncoding::Der);

@@ -12,9 +12,9 @@ use serde::Deserialize;
 
 use super::display::{self, SmartIdField};
 use super::{
-    b64, b64_encode, check_base_url, complete, error_detail, hash_type, json, session_started,
-    unknown_result, Completed, MobileError, Operation, Outgoing, Person, Polled, Provider,
-    RelyingParty, Start, Started, VerificationCode,
+    b64, b64_encode, check_base_url, complete, hash_type, json, session_started, unknown_result,
+    Completed, MobileError, Operation, Outgoing, Person, Polled, Provider, RelyingParty, Start,
+    Started, VerificationCode,
 };
 use crate::transport::Response;
 
@@ -100,25 +100,17 @@ struct CertField {
     certificate_level: Option<String>,
 }
 
-/// HTTP errors of the Smart-ID API. `person_404`: a 404 on a start request means no such
-/// account; on a poll, no such session.
+/// HTTP errors of the Smart-ID API: the shared ones plus its account and maintenance
+/// statuses. `person_404`: a 404 on a start request means no such account; on a poll, no
+/// such session.
 fn http_error(resp: &Response, person_404: bool) -> MobileError {
     match resp.status {
-        400 => MobileError::BadRequest {
-            detail: error_detail(resp),
-        },
-        401 | 403 => MobileError::Unauthorized,
-        404 if person_404 => MobileError::NotMobileIdClient,
-        404 => MobileError::SessionNotFound,
         471 => MobileError::NoSuitableAccount,
         472 => MobileError::ViewApp,
         480 => MobileError::ClientTooOld,
         580 => MobileError::Maintenance,
-        s @ 500..=599 => MobileError::ServerError {
-            status: s,
-            attempts: 1,
-        },
-        s => MobileError::UnexpectedStatus { status: s },
+        _ if person_404 => super::http_error(resp, MobileError::NotMobileIdClient),
+        _ => super::http_error(resp, MobileError::SessionNotFound),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::crypto::{
     self, ecdsa_sig, DigestValue, EcdsaEncoding, HashAlgorithm, KeyKind, Message, PublicKey,
     SignatureAlgorithm,
 };
-use crate::path::{self, Purpose, ValidPath};
+use crate::path::{self, ParsedCert, Purpose, ValidPath};
 use crate::revocation::Checker;
 use crate::time::UnixTime;
 use crate::trust::TrustStore;
@@ -78,6 +78,11 @@ pub struct Validated {
 }
 
 impl Validated {
+    /// The certificate's `SubjectPublicKeyInfo` DER.
+    pub fn leaf_spki(&self) -> &[u8] {
+        self.path.certs.first().map_or(&[], |c| c.spki.as_slice())
+    }
+
     /// The signature in the ECDSA encoding asked for (DER for CMS, `r || s` for JWS);
     /// RSA signatures are returned as they are.
     pub fn signature_as(&self, encoding: EcdsaEncoding) -> Result<Vec<u8>, MobileError> {
@@ -85,8 +90,7 @@ impl Validated {
             .signature
             .as_ref()
             .ok_or_else(|| MobileError::malformed("result", "no signature"))?;
-        let spki = spki(&self.certificate)?;
-        let key = PublicKey::from_spki_der(&spki)
+        let key = PublicKey::from_spki_der(self.leaf_spki())
             .map_err(|e| MobileError::malformed("certificate", e))?;
         match (alg, key.kind(), encoding) {
             (SignatureAlgorithm::Ecdsa { .. }, KeyKind::Ec(curve), EcdsaEncoding::Der) => {
@@ -96,16 +100,6 @@ impl Validated {
             _ => Ok(sig.clone()),
         }
     }
-}
-
-/// The certificate's `SubjectPublicKeyInfo` DER.
-pub(crate) fn spki(cert: &[u8]) -> Result<Vec<u8>, MobileError> {
-    use der::Encode;
-    let c = crate::cert::parse_der(cert).map_err(|e| MobileError::malformed("certificate", e))?;
-    c.tbs_certificate
-        .subject_public_key_info
-        .to_der()
-        .map_err(|e| MobileError::malformed("certificate", e))
 }
 
 /// Reads a provider's algorithm name (`SHA256WithECEncryption`,
@@ -126,12 +120,16 @@ fn parse_algorithm(name: &str) -> Option<(HashAlgorithm, bool)> {
     }
 }
 
-/// Who `cert` names.
+/// Who `cert` (DER) names.
 pub fn identity(cert: &[u8]) -> Result<Identity, MobileError> {
     let c = crate::cert::parse_der(cert).map_err(|e| MobileError::malformed("certificate", e))?;
+    Ok(identity_of(&c))
+}
+
+fn identity_of(c: &x509_cert::Certificate) -> Identity {
     let names = person::subject_names(&c.tbs_certificate.subject);
     let code = person::personal_code(&names);
-    Ok(Identity {
+    Identity {
         given_name: names.given_name,
         surname: names.surname,
         common_name: names.common_name,
@@ -139,7 +137,7 @@ pub fn identity(cert: &[u8]) -> Result<Identity, MobileError> {
         serial_number: names.serial_number,
         personal_code: code.map(|c| c.code),
         document_number: None,
-    })
+    }
 }
 
 /// Checks `completed` against what was asked, under `trust`. With `revocation`, the path's
@@ -155,7 +153,9 @@ pub fn validate(
         (Some(c), _) | (None, Some(c)) => c.to_vec(),
         (None, None) => return Err(MobileError::malformed("result", "no certificate")),
     };
-    let spki = spki(&certificate)?;
+    // Parsed once: for the key, the path and the person.
+    let leaf =
+        ParsedCert::from_der(&certificate).map_err(|e| MobileError::malformed("certificate", e))?;
 
     let signature = match expect.operation {
         Operation::Certificate => None,
@@ -168,7 +168,7 @@ pub fn validate(
                 .as_ref()
                 .ok_or_else(|| MobileError::malformed("result", "no signature"))?;
             let name = completed.signature_algorithm.as_deref().unwrap_or("");
-            let key = PublicKey::from_spki_der(&spki)
+            let key = PublicKey::from_spki_der(&leaf.spki)
                 .map_err(|e| MobileError::malformed("certificate key", e))?;
             let expected = || {
                 alloc::format!(
@@ -216,10 +216,17 @@ pub fn validate(
         Operation::Authenticate => Purpose::Authentication,
         _ => Purpose::DocumentSigning,
     };
-    let pool: Vec<&[u8]> = trust.intermediates.iter().map(Vec::as_slice).collect();
+    let mut identity = identity_of(&leaf.cert);
+    identity.document_number = completed.document_number.clone();
+    // An unparsable intermediate is skipped, as `path::validate` does.
+    let pool: Vec<ParsedCert> = trust
+        .intermediates
+        .iter()
+        .filter_map(|d| ParsedCert::from_der(d).ok())
+        .collect();
     let mut opts = path::Options::new(trust.time, purpose);
     opts.crypto_policy = trust.policy;
-    let path = path::validate(&certificate, &pool, trust.store, &opts)
+    let path = path::validate_parsed(leaf, &pool, trust.store, &opts)
         .map_err(|e| MobileError::UntrustedCertificate(alloc::boxed::Box::new(e)))?;
     if let Some(checker) = revocation {
         checker
@@ -227,8 +234,6 @@ pub fn validate(
             .map_err(|e| MobileError::UntrustedCertificate(alloc::boxed::Box::new(e)))?;
     }
 
-    let mut identity = identity(&certificate)?;
-    identity.document_number = completed.document_number.clone();
     check_person(expect.person, &identity)?;
     Ok(Validated {
         certificate,
