@@ -97,27 +97,32 @@ impl Context {
         }
     }
 
-    /// The readers with their card state.
-    pub fn readers(&self) -> Result<Vec<ReaderInfo>, CardError> {
-        let names = self.reader_names()?;
-        let mut states: Vec<pcsc::ReaderState> = names
+    /// One `UNAWARE` state per reader, to learn the current state from.
+    fn unaware_states(&self) -> Result<Vec<pcsc::ReaderState>, CardError> {
+        Ok(self
+            .reader_names()?
             .iter()
             .filter_map(|n| CString::new(n.as_str()).ok())
             .map(|n| pcsc::ReaderState::new(n, pcsc::State::UNAWARE))
-            .collect();
+            .collect())
+    }
+
+    /// Fills `states` with the current state without waiting (a timeout only means nothing
+    /// changed).
+    fn snapshot(&self, states: &mut [pcsc::ReaderState]) -> Result<(), CardError> {
+        match self.ctx.get_status_change(Duration::from_millis(0), states) {
+            Ok(()) | Err(pcsc::Error::Timeout) => Ok(()),
+            Err(e) => Err(map(e)),
+        }
+    }
+
+    /// The readers with their card state.
+    pub fn readers(&self) -> Result<Vec<ReaderInfo>, CardError> {
+        let mut states = self.unaware_states()?;
         if states.is_empty() {
             return Ok(Vec::new());
         }
-        self.ctx
-            .get_status_change(Duration::from_millis(0), &mut states)
-            .or_else(|e| {
-                if e == pcsc::Error::Timeout {
-                    Ok(())
-                } else {
-                    Err(e)
-                }
-            })
-            .map_err(map)?;
+        self.snapshot(&mut states)?;
         Ok(states
             .iter()
             .map(|s| {
@@ -135,27 +140,13 @@ impl Context {
     /// Waits up to `timeout` for a card to be inserted or removed, or for readers to come
     /// or go (`SCardGetStatusChange` with the PnP notification pseudo-reader).
     pub fn wait_for_change(&self, timeout: Duration) -> Result<Vec<ReaderEvent>, CardError> {
-        let names = self.reader_names()?;
-        let mut states: Vec<pcsc::ReaderState> = names
-            .iter()
-            .filter_map(|n| CString::new(n.as_str()).ok())
-            .map(|n| pcsc::ReaderState::new(n, pcsc::State::UNAWARE))
-            .collect();
+        let mut states = self.unaware_states()?;
         states.push(pcsc::ReaderState::new(
             pcsc::PNP_NOTIFICATION(),
             pcsc::State::UNAWARE,
         ));
         // Learn the current state first, then wait for a change from it.
-        self.ctx
-            .get_status_change(Duration::from_millis(0), &mut states)
-            .or_else(|e| {
-                if e == pcsc::Error::Timeout {
-                    Ok(())
-                } else {
-                    Err(e)
-                }
-            })
-            .map_err(map)?;
+        self.snapshot(&mut states)?;
         for s in &mut states {
             s.sync_current_state();
         }
