@@ -362,6 +362,20 @@ fn sign_error(server: &Server, sid: bool, id: &str, phone_no: &str) -> MobileErr
 /// Whether an error is the one expected.
 type Check = fn(&MobileError) -> bool;
 
+/// Signs as each `(id, phone, check)` person at once and checks each error.
+fn check_sign_errors(server: &Server, sid: bool, cases: &[(&str, &str, Check)]) {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = cases
+            .iter()
+            .map(|(id, ph, _)| s.spawn(move || sign_error(server, sid, id, ph)))
+            .collect();
+        for ((id, _, check), h) in cases.iter().zip(handles) {
+            let e = h.join().unwrap();
+            assert!(check(&e), "person {id}: {e:?}");
+        }
+    });
+}
+
 /// Every scripted Mobile-ID failure has its own typed error; garbage, another key and an
 /// untrusted CA never become a signature.
 #[test]
@@ -415,16 +429,7 @@ fn mobile_id_failures_are_typed() {
             *e == MobileError::NotMobileIdClient
         }),
     ];
-    std::thread::scope(|s| {
-        let handles: Vec<_> = cases
-            .iter()
-            .map(|(id, ph, _)| s.spawn(|| sign_error(&server, false, id, ph)))
-            .collect();
-        for ((id, _, check), h) in cases.iter().zip(handles) {
-            let e = h.join().unwrap();
-            assert!(check(&e), "person {id}: {e:?}");
-        }
-    });
+    check_sign_errors(&server, false, &cases);
 }
 
 /// The same for Smart-ID, with its own results and HTTP statuses.
@@ -457,16 +462,8 @@ fn smart_id_failures_are_typed() {
         ("60001020113", |e| *e == MobileError::Maintenance),
         ("99999999999", |e| *e == MobileError::NotMobileIdClient),
     ];
-    std::thread::scope(|s| {
-        let handles: Vec<_> = cases
-            .iter()
-            .map(|(id, _)| s.spawn(|| sign_error(&server, true, id, "")))
-            .collect();
-        for ((id, check), h) in cases.iter().zip(handles) {
-            let e = h.join().unwrap();
-            assert!(check(&e), "person {id}: {e:?}");
-        }
-    });
+    let cases: Vec<(&str, &str, Check)> = cases.into_iter().map(|(id, c)| (id, "", c)).collect();
+    check_sign_errors(&server, true, &cases);
 }
 
 /// A wrong relying-party UUID is 401 → Unauthorized, and the UUID is in no error text.
