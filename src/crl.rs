@@ -23,6 +23,10 @@ use crate::path::ParsedCert;
 use crate::signed::SignedParts;
 use crate::time::UnixTime;
 
+/// id-ce-expiredCertsOnCRL.
+const EXPIRED_CERTS_ON_CRL: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.5.29.60");
+
 /// Largest CRL parsed. National CAs publish CRLs of several MB.
 pub const MAX_CRL_LEN: usize = 64 * 1024 * 1024;
 
@@ -37,6 +41,9 @@ pub struct Crl {
     pub next_update: Option<UnixTime>,
     /// Serial number (DER value bytes) → revocation time and reason.
     revoked: BTreeMap<Vec<u8>, (UnixTime, Option<u8>)>,
+    /// ExpiredCertsOnCRL (X.509 (10/2012) §9.6.2.9, OID 2.5.29.60): certificates that
+    /// expired at or after this time stay listed when revoked, so the CRL speaks for them.
+    pub expired_certs_on_crl: Option<UnixTime>,
     only_user: bool,
     only_ca: bool,
 }
@@ -59,6 +66,9 @@ pub enum CrlError {
     NotFresh(String),
     /// The CRL's scope (issuing distribution point) excludes this certificate.
     OutOfScope,
+    /// thisUpdate is later than the current time (plus skew): OpenSSL's "CRL is not yet
+    /// valid".
+    IssuedInFuture(String),
 }
 
 impl fmt::Display for CrlError {
@@ -73,6 +83,7 @@ impl fmt::Display for CrlError {
             Self::OutOfScope => {
                 f.write_str("the CRL's distribution point does not cover this certificate")
             }
+            Self::IssuedInFuture(s) => write!(f, "CRL dated in the future: {s}"),
         }
     }
 }
@@ -119,9 +130,14 @@ impl Crl {
         }
         let mut only_user = false;
         let mut only_ca = false;
+        let mut expired_certs_on_crl = None;
         for ext in tbs.crl_extensions.iter().flatten() {
             let id = ext.extn_id;
-            if id == o5280::ID_CE_DELTA_CRL_INDICATOR {
+            if id == EXPIRED_CERTS_ON_CRL {
+                let t =
+                    der::asn1::GeneralizedTime::from_der(ext.extn_value.as_bytes()).map_err(bad)?;
+                expired_certs_on_crl = Some(UnixTime::from_secs(t.to_unix_duration().as_secs()));
+            } else if id == o5280::ID_CE_DELTA_CRL_INDICATOR {
                 return Err(CrlError::Unsupported("a delta CRL".into()));
             } else if id == o5280::ID_CE_ISSUING_DISTRIBUTION_POINT {
                 let idp =
@@ -177,6 +193,7 @@ impl Crl {
             this_update: UnixTime::from_x509(&tbs.this_update),
             next_update: tbs.next_update.as_ref().map(UnixTime::from_x509),
             revoked,
+            expired_certs_on_crl,
             only_user,
             only_ca,
             signed,
@@ -191,6 +208,16 @@ impl Crl {
     /// Whether the CRL lists no certificate.
     pub fn is_empty(&self) -> bool {
         self.revoked.is_empty()
+    }
+
+    /// Whether this CRL still lists `cert` if it is revoked, although it expired before the
+    /// CRL was issued: only with ExpiredCertsOnCRL at or before its notAfter. Without it, a
+    /// CA may drop expired certificates, and their absence proves nothing.
+    pub fn speaks_for_expired(&self, cert: &ParsedCert) -> bool {
+        self.this_update <= cert.not_after
+            || self
+                .expired_certs_on_crl
+                .is_some_and(|t| t <= cert.not_after)
     }
 
     /// Whether this CRL is issued by `issuer` (by name); cheap, before [`Crl::check`].
@@ -218,6 +245,7 @@ impl Crl {
         }
         crate::ocsp::freshness(self.this_update, self.next_update, opts).map_err(|e| match e {
             crate::ocsp::OcspError::NotFresh(s) => CrlError::NotFresh(s),
+            crate::ocsp::OcspError::IssuedInFuture(s) => CrlError::IssuedInFuture(s),
             other => CrlError::NotFresh(alloc::format!("{other}")),
         })?;
         Ok(match self.revoked.get(cert.serial()) {

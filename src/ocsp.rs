@@ -115,6 +115,11 @@ fn key_bits(c: &ParsedCert) -> Result<&[u8], Error> {
 pub struct Options {
     /// The time the status is wanted for.
     pub time: UnixTime,
+    /// The current time, by the caller's clock (the core reads no clock). Data issued after
+    /// it (thisUpdate, producedAt) is refused as dated in the future, whatever the
+    /// validation time: a response cannot speak for a time after the moment we judge it.
+    /// `None` (what [`Options::new`] sets) means `time`; front ends set the real clock.
+    pub now: Option<UnixTime>,
     /// Clock skew tolerated on thisUpdate/nextUpdate, seconds.
     pub skew: u64,
     /// For a response older than `time` without nextUpdate: how old it may be, seconds.
@@ -130,6 +135,7 @@ impl Options {
     pub fn new(time: UnixTime) -> Self {
         Self {
             time,
+            now: None,
             skew: 300,
             max_age: 7 * 86_400,
             nonce: None,
@@ -166,6 +172,9 @@ pub struct Answer {
     pub next_update: Option<UnixTime>,
     /// producedAt.
     pub produced_at: UnixTime,
+    /// archiveCutoff (RFC 6960 §4.4.4): the responder keeps status for certificates that
+    /// expired at or after it.
+    pub archive_cutoff: Option<UnixTime>,
     /// Who signed: the CA itself or its delegated responder (subject name).
     pub responder: String,
     /// Whether the responder was a delegated responder certificate.
@@ -193,6 +202,9 @@ pub enum OcspError {
     NotFresh(String),
     /// The nonce sent is not echoed.
     NonceMismatch,
+    /// thisUpdate or producedAt is later than the current time (plus skew): RFC 6960
+    /// §4.2.2.1 calls such a response unreliable.
+    IssuedInFuture(String),
 }
 
 impl fmt::Display for OcspError {
@@ -215,6 +227,7 @@ impl fmt::Display for OcspError {
             Self::BadSignature(e) => write!(f, "OCSP response signature: {e}"),
             Self::NotFresh(s) => write!(f, "OCSP response not fresh: {s}"),
             Self::NonceMismatch => f.write_str("OCSP response does not echo the request nonce"),
+            Self::IssuedInFuture(s) => write!(f, "OCSP response dated in the future: {s}"),
         }
     }
 }
@@ -317,6 +330,15 @@ pub fn check_response(
         .next_update
         .map(|n| UnixTime::from_secs(n.0.to_unix_duration().as_secs()));
     let produced_at = UnixTime::from_secs(data.produced_at.0.to_unix_duration().as_secs());
+    not_in_future("producedAt", produced_at, opts)?;
+    let archive_cutoff = data
+        .response_extensions
+        .iter()
+        .flatten()
+        .chain(single.single_extensions.iter().flatten())
+        .find(|e| e.extn_id == rfc6960::ID_PKIX_OCSP_ARCHIVE_CUTOFF)
+        .and_then(|e| der::asn1::GeneralizedTime::from_der(e.extn_value.as_bytes()).ok())
+        .map(|t| UnixTime::from_secs(t.to_unix_duration().as_secs()));
     freshness(this_update, next_update, opts)?;
     let status = match &single.cert_status {
         CertStatus::Good(_) => Status::Good,
@@ -339,9 +361,19 @@ pub fn check_response(
         this_update,
         next_update,
         produced_at,
+        archive_cutoff,
         responder: subject_of(&signer),
         delegated,
     })
+}
+
+impl Answer {
+    /// Whether this answer speaks for `cert` although it may have expired before the
+    /// response: issued before its notAfter, or with an archiveCutoff at or before it.
+    pub fn speaks_for_expired(&self, cert: &ParsedCert) -> bool {
+        self.this_update <= cert.not_after
+            || self.archive_cutoff.is_some_and(|t| t <= cert.not_after)
+    }
 }
 
 /// RFC 6960 §4.2.2.2: the CA itself, or a certificate in the response that the CA issued
@@ -409,6 +441,17 @@ fn cert_id_matches(id: &CertId, cert: &ParsedCert, issuer: &ParsedCert) -> bool 
         && id.issuer_key_hash.as_bytes() == digest(hash, bits).as_ref()
 }
 
+/// Refuses a time later than the current time plus the skew.
+fn not_in_future(what: &str, t: UnixTime, opts: &Options) -> Result<(), OcspError> {
+    let now = opts.now.unwrap_or(opts.time);
+    if t.as_secs() > now.as_secs().saturating_add(opts.skew) {
+        return Err(OcspError::IssuedInFuture(alloc::format!(
+            "{what} {t} is after the current time {now}"
+        )));
+    }
+    Ok(())
+}
+
 /// Does this response speak for the validation time? A response made after it does (a
 /// revocation is permanent, and a later "good" covers earlier times); an older one must
 /// still be within nextUpdate, or, without nextUpdate, within the maximum age.
@@ -417,6 +460,7 @@ pub(crate) fn freshness(
     next_update: Option<UnixTime>,
     opts: &Options,
 ) -> Result<(), OcspError> {
+    not_in_future("thisUpdate", this_update, opts)?;
     let t = opts.time.as_secs();
     let this = this_update.as_secs();
     if let Some(next) = next_update {

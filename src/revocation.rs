@@ -59,15 +59,135 @@ pub enum Source {
     },
 }
 
+/// One OCSP response or CRL that gave a status for a certificate.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Item {
+    /// What it says about the certificate at the validation time.
+    pub status: Status,
+    /// Where it came from.
+    pub source: Source,
+}
+
 /// The revocation status found for one certificate of the path.
+///
+/// Every usable OCSP response and CRL is consulted, whatever order they came in: a
+/// revocation at or before the validation time wins over any number of "good" answers
+/// (the earliest revocation time is kept), so that the verdict never depends on the
+/// order of the inputs. `conflict` says when the answers disagreed.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Evidence {
     /// The certificate.
     pub subject: String,
     /// Its status at the validation time.
     pub status: Status,
-    /// Where it came from.
+    /// The item that decided it: the earliest revocation, or else the newest "good".
     pub source: Source,
+    /// Every item that gave a status, in a fixed order (by thisUpdate).
+    pub items: Vec<Item>,
+    /// Whether some items said "good" and others "revoked".
+    pub conflict: bool,
+}
+
+/// What the supplied and fetched data said about one certificate.
+#[derive(Default)]
+struct Found {
+    items: Vec<Item>,
+    problems: Vec<String>,
+}
+
+impl Found {
+    fn ocsp(
+        &mut self,
+        r: Result<ocsp::Answer, ocsp::OcspError>,
+        cert: &ParsedCert,
+        url: Option<&str>,
+    ) {
+        match r {
+            Ok(a) if matches!(a.status, Status::Good) && !a.speaks_for_expired(cert) => {
+                self.problems.push(alloc::format!(
+                    "an OCSP response of {} is later than the certificate's expiry and has no archiveCutoff: its \"good\" proves nothing",
+                    a.this_update
+                ));
+            }
+            Ok(a) if matches!(a.status, Status::Unknown) => {
+                self.problems
+                    .push("the OCSP responder does not know the certificate".into());
+            }
+            Ok(a) => self.items.push(Item {
+                status: a.status,
+                source: Source::Ocsp {
+                    responder: a.responder,
+                    delegated: a.delegated,
+                    this_update: a.this_update,
+                    url: url.map(String::from),
+                },
+            }),
+            Err(ocsp::OcspError::NoMatchingResponse) => {}
+            Err(e) => self.problems.push(match url {
+                Some(u) => alloc::format!("{u}: {e}"),
+                None => alloc::format!("{e}"),
+            }),
+        }
+    }
+
+    fn crl(
+        &mut self,
+        r: Result<Status, crate::crl::CrlError>,
+        crl: &Crl,
+        cert: &ParsedCert,
+        url: Option<&str>,
+    ) {
+        match r {
+            Ok(Status::Good) if !crl.speaks_for_expired(cert) => {
+                self.problems.push(alloc::format!(
+                    "a CRL of {} is later than the certificate's expiry and has no ExpiredCertsOnCRL: not being listed proves nothing",
+                    crl.this_update
+                ));
+            }
+            Ok(status) => self.items.push(Item {
+                status,
+                source: Source::Crl {
+                    this_update: crl.this_update,
+                    url: url.map(String::from),
+                },
+            }),
+            Err(e) => self.problems.push(match url {
+                Some(u) => alloc::format!("{u}: {e}"),
+                None => alloc::format!("{e}"),
+            }),
+        }
+    }
+
+    /// The status all items together give: any revocation (the earliest) over "good".
+    fn decide(&mut self, subject: &str) -> Option<Evidence> {
+        self.items
+            .sort_by_cached_key(|i| (this_update(&i.source), alloc::format!("{i:?}")));
+        self.items.dedup();
+        let revoked = self
+            .items
+            .iter()
+            .filter_map(|i| match i.status {
+                Status::Revoked { time, .. } => Some((time, i)),
+                _ => None,
+            })
+            .min_by_key(|(t, _)| *t)
+            .map(|(_, i)| i);
+        let good = self.items.iter().rev().find(|i| i.status == Status::Good);
+        let decided = revoked.or(good)?;
+        Some(Evidence {
+            subject: subject.into(),
+            status: decided.status,
+            source: decided.source.clone(),
+            conflict: revoked.is_some() && good.is_some(),
+            items: self.items.clone(),
+        })
+    }
+}
+
+fn this_update(s: &Source) -> UnixTime {
+    match s {
+        Source::Ocsp { this_update, .. } | Source::Crl { this_update, .. } => *this_update,
+    }
 }
 
 /// A store for fetched responses, keyed by URL (and request for OCSP).
@@ -119,6 +239,8 @@ pub struct Checker<'a> {
     cache: alloc::boxed::Box<dyn Cache + 'a>,
     /// Responses fetched online and used, DER, for embedding (CAdES B-LT).
     fetched: Vec<Fetched>,
+    /// Every status decided so far, revoked ones included.
+    used: Vec<Evidence>,
 }
 
 /// A revocation response fetched online that gave a status.
@@ -158,6 +280,7 @@ impl<'a> Checker<'a> {
             transport: None,
             cache: alloc::boxed::Box::new(MemoryCache::default()),
             fetched: Vec::new(),
+            used: Vec::new(),
         }
     }
 
@@ -207,102 +330,63 @@ impl<'a> Checker<'a> {
     }
 
     fn check_one(&mut self, cert: &ParsedCert, issuer: &ParsedCert) -> Result<Evidence, PathError> {
-        let subject = subject_of(cert);
-        let mut problems: Vec<String> = Vec::new();
-        let verdict = |status: Status, source: Source, problems: &mut Vec<String>| match status {
-            Status::Revoked { time, reason } => Some(Err(PathError::Revoked {
-                subject: subject.clone(),
-                time,
-                reason,
-            })),
-            Status::Good => Some(Ok(Evidence {
-                subject: subject.clone(),
-                status,
-                source,
-            })),
-            Status::Unknown => {
-                problems.push("the OCSP responder does not know the certificate".into());
-                None
-            }
-        };
+        let mut found = Found::default();
         for resp in &self.ocsp_responses {
-            match ocsp::check_response(resp, cert, issuer, &self.ocsp) {
-                Ok(a) => {
-                    let source = Source::Ocsp {
-                        responder: a.responder,
-                        delegated: a.delegated,
-                        this_update: a.this_update,
-                        url: None,
-                    };
-                    if let Some(v) = verdict(a.status, source, &mut problems) {
-                        return v;
-                    }
-                }
-                Err(ocsp::OcspError::NoMatchingResponse) => {}
-                Err(e) => problems.push(alloc::format!("{e}")),
-            }
+            found.ocsp(
+                ocsp::check_response(resp, cert, issuer, &self.ocsp),
+                cert,
+                None,
+            );
         }
         for crl in &self.crls {
-            if !crl.issued_by(issuer) {
-                continue;
-            }
-            match crl.check(cert, issuer, &self.ocsp) {
-                Ok(status) => {
-                    let source = Source::Crl {
-                        this_update: crl.this_update,
-                        url: None,
-                    };
-                    if let Some(v) = verdict(status, source, &mut problems) {
-                        return v;
-                    }
-                }
-                Err(e) => problems.push(alloc::format!("{e}")),
+            if crl.issued_by(issuer) {
+                found.crl(crl.check(cert, issuer, &self.ocsp), crl, cert, None);
             }
         }
-        if let (Mode::Online, Some(transport)) = (self.mode, self.transport) {
+        // Online, only when what was supplied gives no status: a fetched answer is fresher,
+        // but fetching for every certificate that already has one costs a round trip each.
+        if let (true, Mode::Online, Some(transport)) =
+            (found.items.is_empty(), self.mode, self.transport)
+        {
             for url in urls(cert, AuthorityInfoAccessSyntax::OID) {
                 match self.fetch_ocsp(transport, &url, cert, issuer) {
-                    Ok(a) => {
-                        let source = Source::Ocsp {
-                            responder: a.responder,
-                            delegated: a.delegated,
-                            this_update: a.this_update,
-                            url: Some(url.clone()),
-                        };
-                        if let Some(v) = verdict(a.status, source, &mut problems) {
-                            return v;
-                        }
-                    }
-                    Err(e) => problems.push(alloc::format!("{url}: {e}")),
+                    Ok(a) => found.ocsp(Ok(a), cert, Some(&url)),
+                    Err(e) => found.problems.push(alloc::format!("{url}: {e}")),
                 }
             }
-            for url in urls(cert, CrlDistributionPoints::OID) {
-                match self.fetch_crl(transport, &url) {
-                    Ok(crl) => match crl.check(cert, issuer, &self.ocsp) {
-                        Ok(status) => {
-                            let source = Source::Crl {
-                                this_update: crl.this_update,
-                                url: Some(url.clone()),
-                            };
-                            if let Some(v) = verdict(status, source, &mut problems) {
-                                return v;
-                            }
+            if found.items.is_empty() {
+                for url in urls(cert, CrlDistributionPoints::OID) {
+                    match self.fetch_crl(transport, &url) {
+                        Ok(crl) => {
+                            let r = crl.check(cert, issuer, &self.ocsp);
+                            found.crl(r, &crl, cert, Some(&url));
                         }
-                        Err(e) => problems.push(alloc::format!("{url}: {e}")),
-                    },
-                    Err(e) => problems.push(alloc::format!("{url}: {e}")),
+                        Err(e) => found.problems.push(alloc::format!("{url}: {e}")),
+                    }
                 }
             }
         }
-        let reason = if problems.is_empty() {
-            match self.mode {
-                Mode::Offline => "no OCSP response or CRL supplied (offline)".into(),
-                Mode::Online => "the certificate names no OCSP responder or CRL".into(),
-            }
-        } else {
-            problems.join("; ")
+        let subject = subject_of(cert);
+        let Some(evidence) = found.decide(&subject) else {
+            let reason = if found.problems.is_empty() {
+                match self.mode {
+                    Mode::Offline => "no OCSP response or CRL supplied (offline)".into(),
+                    Mode::Online => "the certificate names no OCSP responder or CRL".into(),
+                }
+            } else {
+                found.problems.join("; ")
+            };
+            return Err(PathError::RevocationUnknown { subject, reason });
         };
-        Err(PathError::RevocationUnknown { subject, reason })
+        self.used.push(evidence.clone());
+        match evidence.status {
+            Status::Revoked { time, reason } => Err(PathError::Revoked {
+                subject,
+                time,
+                reason,
+            }),
+            _ => Ok(evidence),
+        }
     }
 
     fn fetch_ocsp(
@@ -353,6 +437,12 @@ impl<'a> Checker<'a> {
             self.fetched.push(Fetched::Ocsp(body));
         }
         Ok(answer)
+    }
+
+    /// Every status this checker decided, revoked certificates included (for a report
+    /// that lists what was used also when the answer is an error).
+    pub fn evidence(&self) -> &[Evidence] {
+        &self.used
     }
 
     /// The OCSP responses and CRLs fetched online that gave a status, for embedding.
