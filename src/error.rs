@@ -54,6 +54,9 @@ pub enum Error {
     },
     /// The signature does not verify: wrong key, tampered data, or a malformed signature value.
     BadSignature,
+    /// The signature carries its content and other content was given too: which of the two
+    /// was signed is not for the verifier to guess.
+    ContentGivenTwice,
     /// A size, depth, count or work limit was exceeded.
     LimitExceeded {
         /// Which limit.
@@ -94,6 +97,7 @@ impl Error {
         match self {
             Self::Malformed { .. } => 100,
             Self::LimitExceeded { .. } => 101,
+            Self::ContentGivenTwice => 102,
             Self::UnsupportedAlgorithm { .. } => 200,
             Self::UnsupportedByBackend { .. } => 201,
             Self::KeyMismatch { .. } => 202,
@@ -113,6 +117,9 @@ impl fmt::Display for Error {
         match self {
             Self::Malformed { what, detail } => write!(f, "malformed {what}: {detail}"),
             Self::UnsupportedAlgorithm { what } => write!(f, "unsupported algorithm: {what}"),
+            Self::ContentGivenTwice => f.write_str(
+                "the signature carries its content; detached content may not be given as well",
+            ),
             Self::UnsupportedByBackend { backend, what } => {
                 write!(f, "the {backend} backend does not support {what}")
             }

@@ -58,6 +58,11 @@ typedef uint32_t imza_result;
 #define IMZA_LIMIT_EXCEEDED 101
 
 /**
+ * A signature that carries its content was given detached content as well.
+ */
+#define IMZA_CONTENT_GIVEN_TWICE 102
+
+/**
  * An algorithm imza does not implement, or an unknown algorithm name.
  */
 #define IMZA_UNSUPPORTED_ALGORITHM 200

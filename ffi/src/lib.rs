@@ -58,6 +58,8 @@ pub const IMZA_INVALID_LENGTH: imza_result = 5;
 pub const IMZA_MALFORMED: imza_result = 100;
 /// A size, depth, count or work limit was exceeded.
 pub const IMZA_LIMIT_EXCEEDED: imza_result = 101;
+/// A signature that carries its content was given detached content as well.
+pub const IMZA_CONTENT_GIVEN_TWICE: imza_result = 102;
 
 // Block 200-299: algorithms, keys and policy.
 
@@ -290,6 +292,9 @@ fn message(result: imza_result) -> Cow<'static, str> {
         IMZA_INVALID_LENGTH => "a length argument is out of range",
         IMZA_MALFORMED => "the input is malformed",
         IMZA_LIMIT_EXCEEDED => "a size, depth, count or work limit was exceeded",
+        IMZA_CONTENT_GIVEN_TWICE => {
+            "the signature carries its content; detached content may not be given as well"
+        }
         IMZA_UNSUPPORTED_ALGORITHM => "unsupported algorithm",
         IMZA_UNSUPPORTED_BY_BACKEND => "no crypto backend in this build supports the operation",
         IMZA_KEY_MISMATCH => "the key does not fit the algorithm",
@@ -331,6 +336,7 @@ mod tests {
                 },
                 IMZA_LIMIT_EXCEEDED,
             ),
+            (Error::ContentGivenTwice, IMZA_CONTENT_GIVEN_TWICE),
             (
                 Error::UnsupportedAlgorithm { what: s() },
                 IMZA_UNSUPPORTED_ALGORITHM,
