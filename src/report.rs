@@ -197,6 +197,10 @@ pub struct TimestampReport {
     pub digest_algorithm: Option<HashAlgorithm>,
     /// Whether the message imprint matches what the time-stamp covers (`None`: not checked).
     pub imprint_intact: Option<bool>,
+    /// Whether imza validated this time-stamp at all. Legacy archive (v2) and CAdES-X
+    /// time-stamps are not: they are reported with `checked: false`, INDETERMINATE, and
+    /// prove nothing.
+    pub checked: bool,
     /// The result for this time-stamp.
     pub indication: Indication,
     /// Its sub-indication.

@@ -29,7 +29,7 @@ use crate::path::{self, Indication, ParsedCert, PathError, Purpose, SubIndicatio
 use crate::report::{
     CertRef, Format, LegacyLevel, Level, Report, SignatureReport, SignerRef, TimestampKind,
 };
-use crate::revocation::{Checker, Evidence};
+use crate::revocation::{Checker, Evidence, Source};
 use crate::time::UnixTime;
 use crate::transport::Transport;
 use crate::trust::TrustStore;
@@ -50,12 +50,16 @@ pub const MAX_TIMESTAMPS: usize = 16;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RevocationPolicy {
-    /// Do not check (reported as a warning).
+    /// Do not check, because the caller says so: the report records "revocation not
+    /// checked, by request" and the verdict may pass.
     Skip,
     /// Check with the data that is there (embedded, supplied, fetched when online); when
-    /// none is found, warn instead of failing. What `openssl cms -verify` users expect.
+    /// none is found, warn instead of failing. What `openssl cms -verify` users expect; a
+    /// revocation found still fails.
     IfAvailable,
-    /// A status must be found: without one the result is INDETERMINATE / TRY_LATER.
+    /// A status must be found for every certificate of the signing chain: without one the
+    /// result is INDETERMINATE / TRY_LATER (EN 319 102-1, as DSS, libdigidocpp and pyHanko
+    /// do). The default.
     Require,
 }
 
@@ -67,6 +71,10 @@ pub struct VerifyOptions<'a> {
     pub trust: &'a TrustStore,
     /// The validation time ("now", or a past or future time to validate at).
     pub time: UnixTime,
+    /// The current time by the caller's clock (the core reads no clock): revocation data
+    /// and time-stamps dated after it are refused. [`VerifyOptions::new`] sets it to
+    /// `time`; set the real clock when validating at another time.
+    pub now: UnixTime,
     /// Extra certificates (DER) to build chains with, besides those in the signature.
     pub extra_certs: Vec<Vec<u8>>,
     /// Extra DER OCSP responses and CRLs, besides those in the signature.
@@ -82,15 +90,17 @@ pub struct VerifyOptions<'a> {
 }
 
 impl<'a> VerifyOptions<'a> {
-    /// Offline validation at `time` against `trust`, revocation checked when data is there.
+    /// Offline validation at `time` against `trust`; a revocation status is required
+    /// ([`RevocationPolicy::Require`]).
     pub fn new(trust: &'a TrustStore, time: UnixTime) -> Self {
         Self {
             trust,
             time,
+            now: time,
             extra_certs: Vec::new(),
             ocsp_responses: Vec::new(),
             crls: Vec::new(),
-            revocation: RevocationPolicy::IfAvailable,
+            revocation: RevocationPolicy::Require,
             transport: None,
             policy: ValidationPolicy::default(),
         }
@@ -154,7 +164,20 @@ pub fn verify(
 ) -> Result<Report, Error> {
     let der = unarmor(input)?;
     let sd = cms::parse(&der)?;
+    check_content(&sd, content)?;
     Ok(verify_parsed(&sd, content, opts))
+}
+
+/// A signature that carries its content is verified over that content only: detached
+/// content given as well is refused rather than silently preferred (or ignored). A
+/// time-stamp token (eContentType id-ct-TSTInfo) is the exception: it carries the TSTInfo,
+/// and the detached content is what its message imprint covers.
+pub fn check_content(sd: &SignedData<'_>, content: Content<'_>) -> Result<(), Error> {
+    let attached = sd.content.is_some() && sd.content_type != cms::oids::TST_INFO;
+    if attached && !matches!(content, Content::Attached) {
+        return Err(Error::ContentGivenTwice);
+    }
+    Ok(())
 }
 
 /// Strips PEM armour (`-----BEGIN PKCS7-----`, `CMS`, `SIGNED DATA`) when present.
@@ -180,13 +203,14 @@ pub fn verify_parsed(
     content: Content<'_>,
     opts: &VerifyOptions<'_>,
 ) -> Report {
-    let content_ref = match content {
-        Content::Attached => match &sd.content {
-            Some(c) => ContentRef::Bytes(c),
-            None => ContentRef::Missing,
-        },
-        Content::Detached(b) => ContentRef::Bytes(b),
-        Content::DetachedDigests(d) => ContentRef::Digests(d),
+    let content_ref = match (content, &sd.content) {
+        (Content::Attached, Some(c)) => ContentRef::Bytes(c),
+        (Content::Attached, None) => ContentRef::Missing,
+        // Refused by `check_content`; a caller of this function who skipped it still gets
+        // the embedded content judged, never the other one.
+        (_, Some(c)) => ContentRef::Bytes(c),
+        (Content::Detached(b), None) => ContentRef::Bytes(b),
+        (Content::DetachedDigests(d), None) => ContentRef::Digests(d),
     };
     let ctx = Context::new(sd, opts);
     let signatures = sd
@@ -334,48 +358,29 @@ impl<'s, 'o> Context<'s, 'o> {
         };
 
         // Time-stamps: the earliest valid signature time-stamp is the proof of existence.
-        let (timestamps, poe) = timestamps::validate_all(self, si, content);
-        rep.timestamps = timestamps;
-        if rep.timestamps.len() >= MAX_TIMESTAMPS {
-            rep.warnings.push(alloc::format!(
-                "only the first {MAX_TIMESTAMPS} time-stamps are validated"
+        let poe = self.judge_timestamps(si, content, &mut rep);
+        // The signature provably existed before its certificate: no later data can help.
+        if let Some(p) = poe.filter(|p| *p < cert.not_before) {
+            rep.indication = Indication::TOTAL_FAILED;
+            rep.sub_indication = Some(SubIndication::NOT_YET_VALID);
+            rep.errors.push(alloc::format!(
+                "the signature time-stamp {p} is before the signing certificate's notBefore {}",
+                cert.not_before
             ));
-        }
-        if let Some(t) = poe {
-            rep.best_signature_time = t;
-        }
-        for t in &rep.timestamps {
-            if t.indication != Indication::TOTAL_PASSED {
-                rep.warnings.push(alloc::format!(
-                    "a {} time-stamp did not pass ({}); it proves nothing",
-                    t.kind.name(),
-                    t.errors.first().map(String::as_str).unwrap_or("")
-                ));
-            }
-        }
-        if let (Some(claimed), Some(p)) = (rep.claimed_signing_time, poe) {
-            if claimed.as_secs() > p.as_secs().saturating_add(300) {
-                rep.warnings.push(alloc::format!(
-                    "the claimed signing time {claimed} is after the signature time-stamp {p}"
-                ));
-            }
+            return rep;
         }
 
         // The signer's chain and revocation.
-        match self.validate_chain(cert, Purpose::DocumentSigning, poe, &mut rep.warnings) {
+        match self.judge_signer_chain(cert, poe, &mut rep.warnings) {
             Ok((path, evidence)) => {
                 rep.chain = path.chain().map(CertRef::new).collect();
                 rep.revocation = evidence;
             }
-            Err(e) => {
-                rep.indication = e.indication();
-                rep.sub_indication = Some(e.sub_indication());
-                // Revoked, and the signature is not proven to predate the revocation.
-                if matches!(e, PathError::Revoked { .. }) && poe.is_none() {
-                    rep.indication = Indication::INDETERMINATE;
-                    rep.sub_indication = Some(SubIndication::REVOKED_NO_POE);
-                }
-                rep.errors.push(alloc::format!("{e}"));
+            Err(v) => {
+                rep.indication = v.indication;
+                rep.sub_indication = Some(v.sub_indication);
+                rep.revocation = v.evidence;
+                rep.errors.push(v.message);
             }
         }
 
@@ -429,55 +434,145 @@ impl<'s, 'o> Context<'s, 'o> {
         rep
     }
 
-    /// Validates `cert`'s chain for `purpose` at the validation time; when that fails on
-    /// expiry or revocation and `poe` proves an earlier existence, again at `poe`.
-    /// Revocation follows the options' policy.
-    fn validate_chain(
+    /// Validates the time-stamps of `si` into `rep` and returns the best-signature-time's
+    /// proof of existence: the earliest signature time-stamp that passed.
+    fn judge_timestamps(
+        &self,
+        si: &SignerInfo<'_>,
+        content: ContentRef<'_>,
+        rep: &mut SignatureReport,
+    ) -> Option<UnixTime> {
+        let (timestamps, poe) = timestamps::validate_all(self, si, content);
+        rep.timestamps = timestamps;
+        if rep.timestamps.len() >= MAX_TIMESTAMPS {
+            rep.warnings.push(alloc::format!(
+                "only the first {MAX_TIMESTAMPS} time-stamps are validated"
+            ));
+        }
+        if let Some(t) = poe {
+            rep.best_signature_time = t;
+        } else if matches!(rep.level, Level::T | Level::Lt | Level::Lta) {
+            // The structure has a signature time-stamp, but none proves anything.
+            rep.level = Level::B;
+        }
+        for t in &rep.timestamps {
+            if !t.checked {
+                rep.warnings.push(alloc::format!(
+                    "a {} time-stamp was not checked; it proves nothing",
+                    t.kind.name()
+                ));
+            } else if t.indication != Indication::TOTAL_PASSED {
+                rep.warnings.push(alloc::format!(
+                    "a {} time-stamp did not pass ({}); it proves nothing",
+                    t.kind.name(),
+                    t.errors.first().map(String::as_str).unwrap_or("")
+                ));
+            }
+        }
+        if let (Some(claimed), Some(p)) = (rep.claimed_signing_time, poe) {
+            if claimed.as_secs() > p.as_secs().saturating_add(300) {
+                rep.warnings.push(alloc::format!(
+                    "the claimed signing time {claimed} is after the signature time-stamp {p}"
+                ));
+            }
+        }
+        poe
+    }
+
+    /// The signer's chain, judged as EN 319 102-1 §5.6.2.4 compares times: at the
+    /// validation time first; when the certificate expired or was revoked since, the
+    /// revocation time is compared with the proof of existence `poe` before expiry and
+    /// issuance are: a revocation at or before `poe` is REVOKED_NO_POE whatever else
+    /// holds, and only a signature proven to predate both the revocation and the expiry
+    /// is validated at `poe`.
+    fn judge_signer_chain(
         &self,
         cert: &ParsedCert,
-        purpose: Purpose,
         poe: Option<UnixTime>,
         warnings: &mut Vec<String>,
-    ) -> Result<(ValidPath, Vec<Evidence>), PathError> {
-        let first = self.chain_in(&self.pool, cert, purpose, self.opts.time, warnings);
-        match (&first, poe) {
-            (
-                Err(PathError::Expired { .. })
-                | Err(PathError::Revoked { .. })
-                | Err(PathError::RevocationUnknown { .. }),
-                Some(t),
-            ) if t < self.opts.time => {
-                let second = self.chain_in(&self.pool, cert, purpose, t, warnings);
-                if second.is_ok() {
-                    return second;
-                }
-                first
+    ) -> Result<(ValidPath, Vec<Evidence>), ChainVerdict> {
+        let now = At::all(self.opts.time);
+        let purpose = Purpose::DocumentSigning;
+        let first = match self.chain_in(&self.pool, cert, purpose, now, warnings) {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
+        let earlier = poe.filter(|p| *p < self.opts.time);
+        match (&first.error, earlier) {
+            // Revoked after the proof of existence: valid at that time, if the rest is.
+            (PathError::Revoked { time, .. }, Some(p)) if p < *time => {}
+            (PathError::Revoked { .. }, _) => return Err(first.revoked_no_poe()),
+            (PathError::Expired { .. } | PathError::RevocationUnknown { .. }, Some(_)) => {}
+            (PathError::Expired { .. }, None) => return Err(self.expired_no_poe(cert, first)),
+            _ => return Err(first.into()),
+        }
+        let Some(p) = earlier else {
+            return Err(first.into());
+        };
+        match self.chain_in(&self.pool, cert, purpose, At::all(p), warnings) {
+            Ok(v) => Ok(v),
+            Err(second) if matches!(second.error, PathError::Revoked { .. }) => {
+                Err(second.revoked_no_poe())
             }
-            _ => first,
+            // Not revoked at the proof of existence, but no usable status for it.
+            Err(second) if matches!(second.error, PathError::RevocationUnknown { .. }) => {
+                Err(second.into())
+            }
+            Err(_) => Err(first.into()),
         }
     }
 
-    /// Validates `cert`'s chain through `pool` at `time`, with revocation per the policy.
+    /// An expired signing certificate without a proof of existence before the expiry:
+    /// OUT_OF_BOUNDS_NOT_REVOKED when revocation data issued after the expiry (or kept for
+    /// expired certificates) shows it was not revoked, OUT_OF_BOUNDS_NO_POE otherwise.
+    fn expired_no_poe(&self, cert: &ParsedCert, first: Failed) -> ChainVerdict {
+        let mut scratch = Vec::new();
+        let at = At {
+            validity: cert.not_after,
+            status: self.opts.time,
+            crypto: self.opts.time,
+        };
+        let mut v: ChainVerdict = first.into();
+        match self.chain_in(&self.pool, cert, Purpose::DocumentSigning, at, &mut scratch) {
+            // Only status issued after the expiry says the certificate was never revoked.
+            Ok((_, evidence))
+                if evidence
+                    .first()
+                    .is_some_and(|e| issued(&e.source) >= cert.not_after) =>
+            {
+                v.sub_indication = SubIndication::OUT_OF_BOUNDS_NOT_REVOKED;
+                v.evidence = evidence;
+            }
+            Err(f) if matches!(f.error, PathError::Revoked { .. }) => return f.revoked_no_poe(),
+            _ => {}
+        }
+        v
+    }
+
+    /// Validates `cert`'s chain through `pool` for `purpose`: validity at `at.validity`,
+    /// revocation status per the policy at `at.status`, and every certificate, OCSP and
+    /// CRL signature by the policy at `at.crypto`.
     fn chain_in(
         &self,
         pool: &[ParsedCert],
         cert: &ParsedCert,
         purpose: Purpose,
-        time: UnixTime,
+        at: At,
         warnings: &mut Vec<String>,
-    ) -> Result<(ValidPath, Vec<Evidence>), PathError> {
-        let mut popts = path::Options::new(time, purpose);
-        // Chains are judged by the policy at the time they are validated for: SHA-1
-        // certificates pass only when the policy still accepts SHA-1 then.
-        popts.crypto_policy = self.opts.policy.path_policy(time);
-        let path = path::validate_parsed(cert.clone(), pool, self.opts.trust, &popts)?;
+    ) -> Result<(ValidPath, Vec<Evidence>), Failed> {
+        let mut popts = path::Options::new(at.validity, purpose);
+        popts.crypto_policy = self.opts.policy.path_policy(at.crypto);
+        let path = path::validate_parsed(cert.clone(), pool, self.opts.trust, &popts)
+            .map_err(Failed::from)?;
         if self.opts.revocation == RevocationPolicy::Skip {
-            warnings.push("revocation not checked (disabled)".into());
+            warnings.push("revocation not checked, by request".into());
             return Ok((path, Vec::new()));
         }
         let mut checker = self.checker();
+        checker.ocsp.now = Some(self.opts.now);
+        checker.ocsp.crypto_policy = popts.crypto_policy;
         let mut evidence = Vec::new();
-        for r in checker.check_each(&path, time) {
+        for r in checker.check_each(&path, at.status) {
             match r {
                 Ok(ev) => evidence.push(ev),
                 Err(PathError::RevocationUnknown { subject, reason })
@@ -487,10 +582,96 @@ impl<'s, 'o> Context<'s, 'o> {
                         "revocation status of {subject} not checked: {reason}"
                     ));
                 }
-                Err(e) => return Err(e),
+                Err(error) => {
+                    return Err(Failed {
+                        error,
+                        evidence: checker.evidence().to_vec(),
+                    })
+                }
             }
         }
         Ok((path, evidence))
+    }
+}
+
+fn issued(s: &Source) -> UnixTime {
+    match s {
+        Source::Ocsp { this_update, .. } | Source::Crl { this_update, .. } => *this_update,
+        #[allow(unreachable_patterns)]
+        _ => UnixTime::from_secs(0),
+    }
+}
+
+/// The times a chain is judged at: validity, revocation status, and algorithms (the time
+/// they are relied on).
+#[derive(Clone, Copy, Debug)]
+struct At {
+    validity: UnixTime,
+    status: UnixTime,
+    crypto: UnixTime,
+}
+
+impl At {
+    fn all(t: UnixTime) -> Self {
+        Self {
+            validity: t,
+            status: t,
+            crypto: t,
+        }
+    }
+}
+
+/// A chain that did not validate, with the revocation data that was used.
+#[derive(Debug)]
+struct Failed {
+    error: PathError,
+    evidence: Vec<Evidence>,
+}
+
+impl From<PathError> for Failed {
+    fn from(error: PathError) -> Self {
+        Self {
+            error,
+            evidence: Vec::new(),
+        }
+    }
+}
+
+impl Failed {
+    /// Revoked, and no proof that the signature existed before the revocation.
+    fn revoked_no_poe(self) -> ChainVerdict {
+        ChainVerdict {
+            indication: Indication::INDETERMINATE,
+            sub_indication: SubIndication::REVOKED_NO_POE,
+            message: alloc::format!("{}", self.error),
+            evidence: self.evidence,
+        }
+    }
+}
+
+/// What a failed signer chain makes of the signature.
+#[derive(Debug)]
+struct ChainVerdict {
+    indication: Indication,
+    sub_indication: SubIndication,
+    message: String,
+    evidence: Vec<Evidence>,
+}
+
+impl From<Failed> for ChainVerdict {
+    fn from(f: Failed) -> Self {
+        let mut message = alloc::format!("{}", f.error);
+        if matches!(f.error, PathError::RevocationUnknown { .. }) {
+            message.push_str(
+                " (supply an OCSP response or a CRL, validate online, or skip revocation checking explicitly)",
+            );
+        }
+        Self {
+            indication: f.error.indication(),
+            sub_indication: f.error.sub_indication(),
+            message,
+            evidence: f.evidence,
+        }
     }
 }
 

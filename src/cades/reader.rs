@@ -40,6 +40,7 @@ pub fn verify_reader<R: std::io::Read>(
 ) -> Result<Report, ReaderError> {
     let der = super::unarmor(signature).map_err(ReaderError::Signature)?;
     let sd = crate::cms::parse(&der).map_err(ReaderError::Signature)?;
+    super::check_content(&sd, Content::DetachedDigests(&[])).map_err(ReaderError::Signature)?;
     let mut hashers: Vec<Hasher> = required_digests(&sd).into_iter().map(Hasher::new).collect();
     let mut buf = alloc::vec![0u8; READ_CHUNK];
     let mut total = 0u64;

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use super::{failure_indication, timestamp_kind, Context, COMPUTE};
 use crate::ber::{tag, Reader};
 use crate::cms::attr;
-use crate::cms::verify::{check_signer, ContentRef};
+use crate::cms::verify::{check_signer, ContentRef, SignerCheck};
 use crate::cms::{self, SignerInfo};
 use crate::crypto::{self, DigestValue, HashAlgorithm};
 use crate::path::{Indication, ParsedCert, Purpose, SubIndication};
@@ -60,6 +60,7 @@ fn validate_one(
         tsa: None,
         digest_algorithm: None,
         imprint_intact: None,
+        checked: true,
         indication: Indication::TOTAL_PASSED,
         sub_indication: None,
         chain: Vec::new(),
@@ -85,17 +86,34 @@ fn validate_one(
     };
     rep.gen_time = Some(token.info.gen_time);
     rep.digest_algorithm = Some(token.info.hash);
+    if matches!(kind, TimestampKind::ArchiveV2 | TimestampKind::References) {
+        // What these cover is not computed: say so rather than pass them.
+        rep.checked = false;
+        rep.indication = Indication::INDETERMINATE;
+        rep.warnings
+            .push("the message imprint of this legacy time-stamp is not checked".into());
+        return rep;
+    }
+    let latest = ctx.opts.time.min(ctx.opts.now);
+    if token.info.gen_time.as_secs() > latest.as_secs().saturating_add(TIME_SKEW) {
+        fail(
+            &mut rep,
+            Indication::TOTAL_FAILED,
+            SubIndication::NOT_YET_VALID,
+            alloc::format!(
+                "the time-stamp's genTime {} is after the validation time {latest}",
+                token.info.gen_time
+            ),
+        );
+        return rep;
+    }
 
     // The imprint against what the time-stamp covers.
     let covered: Result<Option<DigestValue>, alloc::string::String> = match kind {
         TimestampKind::Signature => Ok(Some(crypto::digest(token.info.hash, &si.signature))),
         TimestampKind::Content => Ok(content_digest(content, token.info.hash)),
         TimestampKind::ArchiveV3 => archive_v3_digest(ctx, si, content, &token),
-        TimestampKind::ArchiveV2 | TimestampKind::References => {
-            rep.warnings
-                .push("the message imprint of this legacy time-stamp is not checked".into());
-            Ok(None)
-        }
+        TimestampKind::ArchiveV2 | TimestampKind::References => Ok(None),
     };
     match covered {
         Ok(Some(d)) => {
@@ -172,30 +190,88 @@ fn validate_one(
                 .into(),
         );
     }
-    let Some(cert) = check.cert else {
+    let Some(cert) = check.cert.clone() else {
         return rep;
     };
     rep.tsa = Some(alloc::format!("{}", cert.cert.tbs_certificate.subject));
 
+    // The algorithms, at the time the token is relied on: now, unless a later archive
+    // time-stamp protects it (then `relied_at` lowers it).
+    let relied_at = relied_at(ctx, si, token.info.gen_time);
+    if let Err(why) = token_algorithms(ctx, &token, &check, &cert, relied_at) {
+        fail(
+            &mut rep,
+            Indication::INDETERMINATE,
+            SubIndication::CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
+            alloc::format!("time-stamp: {why}"),
+        );
+        return rep;
+    }
+
     // The TSA certificate, for time-stamping, at the token's time.
     let mut warnings = Vec::new();
-    match ctx.chain_in(
-        &pool,
-        &cert,
-        Purpose::Timestamping,
-        token.info.gen_time,
-        &mut warnings,
-    ) {
+    let at = super::At {
+        validity: token.info.gen_time,
+        status: token.info.gen_time,
+        crypto: relied_at,
+    };
+    match ctx.chain_in(&pool, &cert, Purpose::Timestamping, at, &mut warnings) {
         Ok((path, _)) => rep.chain = path.chain().map(CertRef::new).collect(),
-        Err(e) => fail(
+        Err(f) => fail(
             &mut rep,
-            e.indication(),
-            e.sub_indication(),
-            alloc::format!("TSA: {e}"),
+            f.error.indication(),
+            f.error.sub_indication(),
+            alloc::format!("TSA: {}", f.error),
         ),
     }
     rep.warnings.extend(warnings);
     rep
+}
+
+/// Tolerated clock difference between a TSA and the validator, seconds.
+const TIME_SKEW: u64 = 300;
+
+/// When a time-stamp made at `gen_time` is relied on: the validation time, or the earliest
+/// later archive time-stamp (v3) of the same signer whose imprint matches, which proves the
+/// token existed then.
+fn relied_at(ctx: &Context<'_, '_>, si: &SignerInfo<'_>, gen_time: UnixTime) -> UnixTime {
+    let mut at = ctx.opts.time;
+    for a in si
+        .unsigned_attrs
+        .iter()
+        .flat_map(|u| u.all(&attr::ARCHIVE_TIMESTAMP_V3))
+    {
+        for v in &a.values {
+            if let Ok(t) = crate::tsp::parse_token(v) {
+                if t.info.gen_time > gen_time && t.info.gen_time < at {
+                    at = t.info.gen_time;
+                }
+            }
+        }
+    }
+    at
+}
+
+/// The message imprint's hash, and the token's digest, signature algorithm and key, by
+/// the policy at `at`: a weak one is no proof of existence.
+fn token_algorithms(
+    ctx: &Context<'_, '_>,
+    token: &crate::tsp::Token<'_>,
+    check: &SignerCheck,
+    cert: &ParsedCert,
+    at: UnixTime,
+) -> Result<(), alloc::string::String> {
+    let policy = &ctx.opts.policy;
+    let key = crypto::PublicKey::from_spki_der(&cert.spki)
+        .map(|k| k.kind())
+        .map_err(|e| alloc::format!("{e}"))?;
+    let (Some(d), Some(s)) = (check.digest_algorithm, check.signature_algorithm) else {
+        return Err("the token's algorithms are unknown".into());
+    };
+    policy.check(d, s, key, at)?;
+    policy
+        .check(token.info.hash, s, key, at)
+        .map_err(|why| alloc::format!("message imprint: {why}"))
 }
 
 fn content_digest(content: ContentRef<'_>, h: HashAlgorithm) -> Option<DigestValue> {
