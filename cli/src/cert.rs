@@ -37,20 +37,9 @@ pub(crate) struct VerifyArgs {
     /// Require one of these certificate policy OIDs (repeatable).
     #[arg(long = "policy", value_name = "OID")]
     pub(crate) policies: Vec<String>,
-    /// Check revocation with supplied data only (--ocsp-response, --crl); missing data
-    /// makes the result INDETERMINATE.
-    #[arg(long, conflicts_with = "online")]
-    pub(crate) offline: bool,
-    /// Check revocation online: supplied data first, then the OCSP responders and CRL
-    /// distribution points the certificates name.
-    #[arg(long)]
-    pub(crate) online: bool,
-    /// A DER OCSP response to use (repeatable); implies --offline unless --online.
-    #[arg(long = "ocsp-response", value_name = "FILE")]
-    pub(crate) ocsp_responses: Vec<PathBuf>,
-    /// A CRL (DER or PEM) to use (repeatable); implies --offline unless --online.
-    #[arg(long = "crl", value_name = "FILE")]
-    pub(crate) crls: Vec<PathBuf>,
+    /// Revocation checking.
+    #[command(flatten)]
+    pub(crate) revocation: crate::revocation_args::RevocationArgs,
     /// Print the result as JSON on stdout.
     #[arg(long)]
     pub(crate) json: bool,

@@ -12,6 +12,7 @@ mod cert;
 mod exit;
 #[cfg(feature = "http")]
 mod mobile;
+mod revocation_args;
 mod sign;
 mod token;
 mod verify_cert;

@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use imza::cert::{self, CertificateSummary};
-use imza::crl::Crl;
 use imza::path::{self, Indication, Options, PathError, Purpose, ValidPath};
 use imza::revocation::{Checker, Evidence};
 use imza::time::UnixTime;
@@ -29,9 +28,10 @@ struct Report {
     /// The checks a valid path passed.
     checks: Vec<&'static str>,
     leaf_policies: Vec<String>,
-    /// `not_checked`, `offline` or `online`.
+    /// `offline`, `online`, or `not_checked_by_request` (`--no-revocation`).
     revocation: &'static str,
-    /// The status found for each checked certificate, leaf first.
+    /// The status found for each checked certificate, leaf first, with every OCSP
+    /// response and CRL that gave one and whether they conflicted.
     revocation_evidence: Vec<Evidence>,
 }
 
@@ -90,12 +90,13 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
     if let Err(PathError::Malformed(e)) = &result {
         return Err(Failure::content(&args.leaf, e));
     }
-    let mode = if args.online {
+    let rev = &args.revocation;
+    let mode = if rev.no_revocation {
+        "not_checked_by_request"
+    } else if rev.online {
         "online"
-    } else if args.offline || !args.ocsp_responses.is_empty() || !args.crls.is_empty() {
-        "offline"
     } else {
-        "not_checked"
+        "offline"
     };
     let mut evidence = Vec::new();
     let result = match (result, mode) {
@@ -110,23 +111,12 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
             } else {
                 Checker::offline()
             };
-            for f in &args.ocsp_responses {
-                checker.ocsp_responses.push(exit::read_small(f)?);
-            }
-            for f in &args.crls {
-                let bytes = exit::read_limited(f, imza::crl::MAX_CRL_LEN as u64)?;
-                checker.crls.push(Crl::parse(&bytes).map_err(|e| Failure {
-                    code: exit::DATA,
-                    message: format!("{}: {e}", f.display()),
-                })?);
-            }
-            match checker.check(&valid, time) {
-                Ok(ev) => {
-                    evidence = ev;
-                    Ok(valid)
-                }
-                Err(e) => Err(e),
-            }
+            checker.ocsp.now = Some(now());
+            checker.ocsp_responses = rev.ocsp()?;
+            checker.crls = rev.parsed_crls()?;
+            let result = checker.check(&valid, time);
+            evidence = checker.evidence().to_vec();
+            result.map(|_| valid)
         }
         (other, _) => other,
     };
@@ -281,20 +271,8 @@ fn text(r: &Report) -> String {
                 };
                 let _ = writeln!(out, "  {i}: {}{tag}", c.subject);
             }
-            if r.revocation_evidence.is_empty() {
-                let _ = writeln!(out, "  revocation: not checked");
-            }
-            for e in &r.revocation_evidence {
-                let how = match &e.source {
-                    imza::revocation::Source::Ocsp { responder, .. } => {
-                        format!("OCSP ({responder})")
-                    }
-                    imza::revocation::Source::Crl { this_update, .. } => {
-                        format!("CRL of {this_update}")
-                    }
-                    _ => "revocation data".into(),
-                };
-                let _ = writeln!(out, "  not revoked: {} [{how}]", e.subject);
+            if r.revocation == "not_checked_by_request" {
+                let _ = writeln!(out, "  revocation: not checked, by request");
             }
         }
         Some(reason) => {
@@ -303,6 +281,55 @@ fn text(r: &Report) -> String {
                 .map(|s| format!("{s:?}"))
                 .unwrap_or_default();
             let _ = writeln!(out, "{}: {:?}/{sub}: {reason}", r.file, r.indication);
+            if r.sub_indication == Some(path::SubIndication::TRY_LATER) {
+                let _ = writeln!(out, "  hint: {TRY_LATER_HINT}");
+            }
+        }
+    }
+    out.push_str(&evidence_text(&r.revocation_evidence, "  "));
+    out
+}
+
+/// What to do when no revocation status was found.
+pub(crate) const TRY_LATER_HINT: &str =
+    "no revocation status was found: give --ocsp-response or --crl files, \
+     use --online, or skip the check with --no-revocation";
+
+/// One line per certificate's status, and one per OCSP response or CRL that gave it.
+pub(crate) fn evidence_text(evidence: &[Evidence], pad: &str) -> String {
+    use imza::ocsp::Status;
+    use imza::revocation::Source;
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for e in evidence {
+        let what = match e.status {
+            Status::Revoked { time, .. } => format!("revoked at {time}"),
+            _ => "not revoked".into(),
+        };
+        let conflict = if e.conflict {
+            " (the revocation data conflict: a revocation wins)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "{pad}{what}: {}{conflict}", e.subject);
+        for i in &e.items {
+            let how = match &i.source {
+                Source::Ocsp {
+                    responder,
+                    this_update,
+                    ..
+                } => {
+                    format!("OCSP of {this_update} by {responder}")
+                }
+                Source::Crl { this_update, .. } => format!("CRL of {this_update}"),
+                _ => "revocation data".into(),
+            };
+            let said = match i.status {
+                Status::Revoked { time, .. } => format!("revoked at {time}"),
+                Status::Good => "good".into(),
+                _ => "unknown".into(),
+            };
+            let _ = writeln!(out, "{pad}  {how}: {said}");
         }
     }
     out

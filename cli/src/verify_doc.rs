@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use imza::cades::{self, Content, ReaderError, RevocationPolicy, VerifyOptions};
 use imza::report::{Indication, Report, SignatureReport, TimestampKind};
-use imza::revocation::Source;
 use imza::time::UnixTime;
 use imza::trust::TrustStore;
 use serde::Serialize;
@@ -34,14 +33,9 @@ pub(crate) struct VerifyArgs {
     /// Validation time, RFC 3339 (default: now).
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
-    /// Check revocation with the data the signature carries only; when there is none, warn
-    /// (the default).
-    #[arg(long, conflicts_with = "online")]
-    offline: bool,
-    /// Also fetch OCSP responses and CRLs from the URLs the certificates name, and require a
-    /// revocation status for every certificate (INDETERMINATE / TRY_LATER without one).
-    #[arg(long)]
-    online: bool,
+    /// Revocation checking.
+    #[command(flatten)]
+    revocation: crate::revocation_args::RevocationArgs,
     /// Print the validation report as JSON on stdout.
     #[arg(long)]
     json: bool,
@@ -68,7 +62,14 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
     #[cfg(feature = "http")]
     let http = imza::transport::BlockingHttp::new();
     let mut opts = VerifyOptions::new(&trust, time);
-    if args.online {
+    opts.now = now();
+    let rev = &args.revocation;
+    opts.ocsp_responses = rev.ocsp()?;
+    opts.crls = rev.crl_ders()?;
+    if rev.no_revocation {
+        opts.revocation = RevocationPolicy::Skip;
+    }
+    if rev.online {
         if !cfg!(feature = "http") {
             return Err(Failure {
                 code: exit::UNAVAILABLE,
@@ -79,12 +80,17 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
         {
             opts.transport = Some(&http);
         }
-        opts.revocation = RevocationPolicy::Require;
     }
 
     let report = match &args.detached {
         None => cades::verify(&sig, Content::Attached, &opts)
             .map_err(|e| Failure::content(&args.file, &e))?,
+        Some(_) if attached(&sig) => {
+            return Err(Failure::usage(format!(
+                "{}: the signature carries its content; --detached may not be given as well",
+                args.file.display()
+            )))
+        }
         Some(content) => verify_detached(&args.file, &sig, content, &opts, !args.json)?,
     };
 
@@ -104,6 +110,16 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
         Indication::TOTAL_FAILED => exit::INVALID,
         Indication::INDETERMINATE => exit::INDETERMINATE,
     })
+}
+
+/// Whether the signature carries its content (a time-stamp token's TSTInfo does not count:
+/// `--detached` is what its imprint covers).
+fn attached(sig: &[u8]) -> bool {
+    let Ok(der) = cades::unarmor(sig) else {
+        return false;
+    };
+    imza::cms::parse(&der)
+        .is_ok_and(|sd| cades::check_content(&sd, Content::DetachedDigests(&[])).is_err())
 }
 
 /// Streams `content` through the signature's digest algorithms, with a progress bar on a
@@ -356,16 +372,12 @@ fn signature_text(out: &mut String, s: &SignatureReport, depth: usize, detached:
             anchor.subject
         );
     }
-    for e in &s.revocation {
-        let how = match &e.source {
-            Source::Ocsp { responder, .. } => format!("OCSP by {responder}"),
-            Source::Crl { this_update, .. } => format!("CRL of {this_update}"),
-            _ => "revocation data".into(),
-        };
-        let _ = writeln!(out, "{pad}not revoked: {} [{how}]", e.subject);
-    }
+    out.push_str(&crate::verify_cert::evidence_text(&s.revocation, &pad));
     for e in &s.errors {
         let _ = writeln!(out, "{pad}error: {e}");
+    }
+    if s.sub_indication == Some(imza::report::SubIndication::TRY_LATER) {
+        let _ = writeln!(out, "{pad}hint: {}", crate::verify_cert::TRY_LATER_HINT);
     }
     if !detached && s.sub_indication == Some(imza::report::SubIndication::SIGNED_DATA_NOT_FOUND) {
         let _ = writeln!(
@@ -425,8 +437,13 @@ mod tests {
         let mut trust = TrustStore::new();
         trust.add_pem_or_der(&pki("ecdsa-p256/root.pem")).unwrap();
         trust.add_pem_or_der(&pki("rsa/root.pem")).unwrap();
-        let report =
-            cades::verify(&cms, Content::Attached, &VerifyOptions::new(&trust, t)).unwrap();
+        let mut opts = VerifyOptions::new(&trust, t);
+        for h in ["ecdsa-p256", "rsa"] {
+            for c in ["root.crl", "intermediate.crl"] {
+                opts.crls.push(pki(&format!("{h}/{c}")));
+            }
+        }
+        let report = cades::verify(&cms, Content::Attached, &opts).unwrap();
         let out = text(&report, false);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(
