@@ -23,13 +23,26 @@ fn tv(p: &str) -> PathBuf {
         .join(p)
 }
 
-const T: UnixTime = UnixTime::from_secs(1_795_000_000); // 2026-11-17
+// After the OpenSSL fixtures' time-stamps (test-vectors/cms was generated on 2026-11-21):
+// a time-stamp dated after the validation time proves nothing.
+const T: UnixTime = UnixTime::from_secs(1_798_761_600); // 2027-01-01
 
 fn store() -> TrustStore {
     let mut s = TrustStore::new();
     s.add_pem_or_der(&std::fs::read(tv("pki/ecdsa-p256/root.pem")).unwrap())
         .unwrap();
     s
+}
+
+/// Validation options with the test PKI's CRLs, so that revocation (required by default)
+/// is known.
+fn opts(s: &TrustStore, t: UnixTime) -> VerifyOptions<'_> {
+    let mut o = VerifyOptions::new(s, t);
+    o.crls = ["pki/ecdsa-p256/intermediate.crl", "pki/ecdsa-p256/root.crl"]
+        .iter()
+        .map(|p| std::fs::read(tv(p)).unwrap())
+        .collect();
+    o
 }
 
 fn signed(detached: bool) -> (Vec<u8>, Vec<u8>) {
@@ -76,18 +89,13 @@ fn patch(der: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
 fn untampered_signature_passes() {
     let (sig, content) = signed(true);
     let s = store();
-    let r = verify(
-        &sig,
-        Content::Detached(&content),
-        &VerifyOptions::new(&s, T),
-    )
-    .unwrap();
+    let r = verify(&sig, Content::Detached(&content), &opts(&s, T)).unwrap();
     check(&r, Indication::TOTAL_PASSED, None);
     assert_eq!(r.signatures[0].level, Level::B);
     assert!(r.signatures[0].intact);
     let (sig, _) = signed(false);
     check(
-        &verify(&sig, Content::Attached, &VerifyOptions::new(&s, T)).unwrap(),
+        &verify(&sig, Content::Attached, &opts(&s, T)).unwrap(),
         Indication::TOTAL_PASSED,
         None,
     );
@@ -98,7 +106,7 @@ fn tampered_content_is_a_hash_failure() {
     let (sig, content) = signed(false);
     let tampered = patch(&sig, b"agency", b"AGENCY");
     let s = store();
-    let r = verify(&tampered, Content::Attached, &VerifyOptions::new(&s, T)).unwrap();
+    let r = verify(&tampered, Content::Attached, &opts(&s, T)).unwrap();
     check(
         &r,
         Indication::TOTAL_FAILED,
@@ -109,7 +117,7 @@ fn tampered_content_is_a_hash_failure() {
     let mut other = content.clone();
     other[0] ^= 1;
     check(
-        &verify(&sig, Content::Detached(&other), &VerifyOptions::new(&s, T)).unwrap(),
+        &verify(&sig, Content::Detached(&other), &opts(&s, T)).unwrap(),
         Indication::TOTAL_FAILED,
         Some(SubIndication::HASH_FAILURE),
     );
@@ -132,12 +140,7 @@ fn tampered_signed_attribute_is_a_signature_failure() {
     let mut tampered = sig.clone();
     tampered[at] = if sig[at] == b'1' { b'2' } else { b'1' };
     let s = store();
-    let r = verify(
-        &tampered,
-        Content::Detached(&content),
-        &VerifyOptions::new(&s, T),
-    )
-    .unwrap();
+    let r = verify(&tampered, Content::Detached(&content), &opts(&s, T)).unwrap();
     check(
         &r,
         Indication::TOTAL_FAILED,
@@ -156,12 +159,7 @@ fn missing_message_digest_is_a_format_failure() {
     other[10] = 0x63;
     let tampered = patch(&sig, &md, &other);
     let s = store();
-    let r = verify(
-        &tampered,
-        Content::Detached(&content),
-        &VerifyOptions::new(&s, T),
-    )
-    .unwrap();
+    let r = verify(&tampered, Content::Detached(&content), &opts(&s, T)).unwrap();
     check(
         &r,
         Indication::TOTAL_FAILED,
@@ -181,12 +179,7 @@ fn duplicated_signed_attribute_is_a_format_failure() {
     ct[10] = 0x03;
     let tampered = patch(&sig, &st, &ct);
     let s = store();
-    let r = verify(
-        &tampered,
-        Content::Detached(&content),
-        &VerifyOptions::new(&s, T),
-    )
-    .unwrap();
+    let r = verify(&tampered, Content::Detached(&content), &opts(&s, T)).unwrap();
     check(
         &r,
         Indication::TOTAL_FAILED,
@@ -202,12 +195,7 @@ fn swapped_signer_certificate_is_not_the_signing_certificate() {
     let sig = std::fs::read(tv("cms/ossl-ec-cades-swapped-cert-detached.p7s")).unwrap();
     let content = std::fs::read(tv("cms/content.txt")).unwrap();
     let s = store();
-    let r = verify(
-        &sig,
-        Content::Detached(&content),
-        &VerifyOptions::new(&s, T),
-    )
-    .unwrap();
+    let r = verify(&sig, Content::Detached(&content), &opts(&s, T)).unwrap();
     check(
         &r,
         Indication::INDETERMINATE,
@@ -228,7 +216,7 @@ fn timestamp_copied_from_another_signature_proves_nothing() {
     let content = std::fs::read(tv("cms/content.txt")).unwrap();
     let s = store();
     // The original B-T verifies with its time-stamp as proof of existence.
-    let r = verify(&bt, Content::Detached(&content), &VerifyOptions::new(&s, T)).unwrap();
+    let r = verify(&bt, Content::Detached(&content), &opts(&s, T)).unwrap();
     check(&r, Indication::TOTAL_PASSED, None);
     let ts = &r.signatures[0].timestamps[0];
     assert_eq!(
@@ -240,12 +228,7 @@ fn timestamp_copied_from_another_signature_proves_nothing() {
     // Its token moved onto imza's signature: the imprint covers another signature value.
     let (mine, my_content) = signed(true);
     let forged = add_signature_timestamp(&mine, &timestamp_token_of(&bt)).unwrap();
-    let r = verify(
-        &forged,
-        Content::Detached(&my_content),
-        &VerifyOptions::new(&s, T),
-    )
-    .unwrap();
+    let r = verify(&forged, Content::Detached(&my_content), &opts(&s, T)).unwrap();
     let sig = &r.signatures[0];
     let ts = &sig.timestamps[0];
     assert_eq!(ts.imprint_intact, Some(false));
@@ -260,12 +243,7 @@ fn timestamp_copied_from_another_signature_proves_nothing() {
 
     // So it cannot rescue the signature once the signer's certificate has expired.
     let later = UnixTime::from_secs(2_082_758_400); // 2036-01-01
-    let r = verify(
-        &forged,
-        Content::Detached(&my_content),
-        &VerifyOptions::new(&s, later),
-    )
-    .unwrap();
+    let r = verify(&forged, Content::Detached(&my_content), &opts(&s, later)).unwrap();
     check(
         &r,
         Indication::INDETERMINATE,
@@ -278,12 +256,7 @@ fn expired_signer_without_timestamp_is_out_of_bounds_not_a_failure() {
     let (sig, content) = signed(true);
     let s = store();
     let later = UnixTime::from_secs(2_082_758_400);
-    let r = verify(
-        &sig,
-        Content::Detached(&content),
-        &VerifyOptions::new(&s, later),
-    )
-    .unwrap();
+    let r = verify(&sig, Content::Detached(&content), &opts(&s, later)).unwrap();
     check(
         &r,
         Indication::INDETERMINATE,
@@ -313,7 +286,7 @@ fn revoked_signer_without_proof_of_time_is_revoked_no_poe() {
     )
     .unwrap();
     let s = store();
-    let mut o = VerifyOptions::new(&s, T);
+    let mut o = opts(&s, T);
     o.crls = vec![std::fs::read(tv("pki/ecdsa-p256/intermediate.crl")).unwrap()];
     let r = verify(&sig, Content::Attached, &o).unwrap();
     check(
@@ -332,7 +305,7 @@ fn garbage_is_an_error_not_a_report() {
         b"\x30\x03\x06\x01\x00",
         b"-----BEGIN CMS-----\nAAAA\n-----END CMS-----\n",
     ] {
-        assert!(verify(junk, Content::Attached, &VerifyOptions::new(&s, T)).is_err());
+        assert!(verify(junk, Content::Attached, &opts(&s, T)).is_err());
     }
 }
 
@@ -347,12 +320,7 @@ fn counter_signatures_are_validated_and_reported() {
     let cert = std::fs::read(tv("pki/ecdsa-p256/login.der")).unwrap();
     let countersigned = add_counter_signature(&sig, &key, &cert, T).unwrap();
     let s = store();
-    let r = verify(
-        &countersigned,
-        Content::Detached(&content),
-        &VerifyOptions::new(&s, T),
-    )
-    .unwrap();
+    let r = verify(&countersigned, Content::Detached(&content), &opts(&s, T)).unwrap();
     let main = &r.signatures[0];
     assert_eq!(main.indication, Indication::TOTAL_PASSED);
     assert_eq!(main.counter_signatures.len(), 1);
@@ -374,12 +342,7 @@ fn counter_signatures_are_validated_and_reported() {
     let last = other.len() - 1;
     other[last] ^= 1;
     let tampered = patch(&countersigned, &value, &other);
-    let r = verify(
-        &tampered,
-        Content::Detached(&content),
-        &VerifyOptions::new(&s, T),
-    )
-    .unwrap();
+    let r = verify(&tampered, Content::Detached(&content), &opts(&s, T)).unwrap();
     assert_eq!(
         r.signatures[0].sub_indication,
         Some(SubIndication::SIG_CRYPTO_FAILURE)

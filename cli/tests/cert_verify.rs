@@ -50,14 +50,21 @@ fn exit_codes_follow_the_indication() {
     ];
     let crls: Vec<&str> = crls.iter().map(String::as_str).collect();
     let cases: &[(&str, &[&str], i32, &str)] = &[
-        ("signer", &["--purpose", "signing"], 0, "TOTAL_PASSED"),
+        // No revocation data: a status is required unless the caller opts out.
+        ("signer", &["--purpose", "signing"], 2, "TRY_LATER"),
+        (
+            "signer",
+            &["--purpose", "signing", "--no-revocation"],
+            0,
+            "TOTAL_PASSED",
+        ),
         ("signer", &crls, 0, "TOTAL_PASSED"),
         ("revoked", &crls, 1, "REVOKED"),
         ("revoked", &["--offline"], 2, "TRY_LATER"),
         ("expired", &[], 2, "OUT_OF_BOUNDS_NO_POE"),
         (
             "expired",
-            &["--at", "2021-01-01T00:00:00Z"],
+            &["--at", "2021-01-01T00:00:00Z", "--no-revocation"],
             0,
             "TOTAL_PASSED",
         ),
@@ -74,7 +81,12 @@ fn exit_codes_follow_the_indication() {
             1,
             "CHAIN_CONSTRAINTS_FAILURE",
         ),
-        ("tsa", &["--purpose", "tsa"], 0, "TOTAL_PASSED"),
+        (
+            "tsa",
+            &["--purpose", "tsa", "--no-revocation"],
+            0,
+            "TOTAL_PASSED",
+        ),
         (
             "login",
             &["--purpose", "tsa"],
@@ -101,6 +113,8 @@ fn exit_codes_follow_the_indication() {
     assert_eq!(json["path"][2]["trust_anchor"], true);
     assert_eq!(json["revocation"], "offline");
     assert_eq!(json["revocation_evidence"].as_array().unwrap().len(), 2);
+    let (_, json) = verify("signer", &["--no-revocation"]);
+    assert_eq!(json["revocation"], "not_checked_by_request");
 }
 
 #[test]
@@ -129,6 +143,7 @@ fn no_chain_is_indeterminate_and_trust_folders_load() {
             &pki("cross/intermediate.pem"),
         ])
         .args(["--trust", &pki("cross"), "--at", "2027-01-01T00:00:00Z"])
+        .arg("--no-revocation")
         .output()
         .unwrap();
     assert_eq!(

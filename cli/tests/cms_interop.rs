@@ -556,6 +556,28 @@ fn imza_verify(file: &Path, detached: Option<&Path>, trust: &[&Path], extra: &[&
     for t in trust {
         c.arg("--trust").arg(t);
     }
+    // A revocation status is required by default: unless the test chooses how revocation
+    // is checked, give the CRLs of each trusted hierarchy (pki/H/root.crl, intermediate.crl).
+    let chooses = |f: &str| extra.contains(&f);
+    if ![
+        "--online",
+        "--offline",
+        "--no-revocation",
+        "--crl",
+        "--ocsp-response",
+    ]
+    .iter()
+    .any(|f| chooses(f))
+    {
+        for t in trust {
+            for crl in ["root.crl", "intermediate.crl"] {
+                let p = t.with_file_name(crl);
+                if p.is_file() {
+                    c.arg("--crl").arg(p);
+                }
+            }
+        }
+    }
     c.arg("--json").args(extra);
     let out = run(c);
     let json = serde_json::from_str(&out.stdout).unwrap_or(Value::Null);

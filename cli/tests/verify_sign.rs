@@ -174,6 +174,25 @@ fn verify(sig: &Path, detached: Option<&Path>, trust: &[PathBuf], extra: &[&str]
     for t in trust {
         args.extend(["--trust".into(), t.clone()]);
     }
+    // A revocation status is required by default: unless the test chooses how revocation
+    // is checked, give the CRLs of each trusted hierarchy (pki/H/root.crl, intermediate.crl).
+    let flags = [
+        "--online",
+        "--offline",
+        "--no-revocation",
+        "--crl",
+        "--ocsp-response",
+    ];
+    if !extra.iter().any(|e| flags.contains(e)) {
+        for t in trust {
+            for crl in ["root.crl", "intermediate.crl"] {
+                let p = t.with_file_name(crl);
+                if p.is_file() {
+                    args.extend(["--crl".into(), p]);
+                }
+            }
+        }
+    }
     args.extend(extra.iter().map(PathBuf::from));
     imza(args)
 }
@@ -450,8 +469,26 @@ fn online_requires_a_revocation_status() {
     // responders there meanwhile; then the signature passes with online evidence.)
     let dir = Scratch::new("online");
     let sig = signed(&dir, "sig.p7m", "ecdsa-p256", false);
+    // Offline without any revocation data: no status, so no pass, and a hint in text.
     let (out, json) = verify_json(&sig, None, &root("ecdsa-p256"), &["--offline"]);
-    expect_one(&out, &json, 0, "TOTAL_PASSED", None);
+    expect_one(&out, &json, 2, "INDETERMINATE", Some("TRY_LATER"));
+    let out = verify(&sig, None, &root("ecdsa-p256"), &["--offline"]);
+    assert!(
+        out.stdout.contains("hint: no revocation status"),
+        "{}",
+        out.ctx()
+    );
+    // Not checking is the caller's explicit choice, and the report says so.
+    let (out, json) = verify_json(&sig, None, &root("ecdsa-p256"), &["--no-revocation"]);
+    let one = expect_one(&out, &json, 0, "TOTAL_PASSED", None);
+    assert!(
+        one["warnings"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("revocation not checked, by request")),
+        "{}",
+        out.ctx()
+    );
     let (out, json) = verify_json(&sig, None, &root("ecdsa-p256"), &["--online"]);
     if out.code == 0 {
         let one = expect_one(&out, &json, 0, "TOTAL_PASSED", None);
