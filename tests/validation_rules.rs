@@ -1016,3 +1016,83 @@ fn rule8_a_signature_time_stamp_after_the_validation_time_fails_and_the_level_is
     assert_eq!(one.level, Level::B);
     assert_eq!(one.best_signature_time, t("2027-01-01T00:00:00Z"));
 }
+
+#[test]
+fn rule5_a_time_stamp_token_is_validated_over_its_message_imprint() {
+    let token = std::fs::read(tv("cms/ts-token.der")).unwrap();
+    let content = std::fs::read(tv("cms/content.txt")).unwrap();
+    let s = store();
+    let crls: Vec<Vec<u8>> = vec![std::fs::read(tv("pki/ecdsa-p256/intermediate.crl")).unwrap()];
+    let o = opts(&s, "2027-01-01T00:00:00Z", &[], &crls);
+    // Over the content its imprint covers: a valid time-stamp of it, by a TSA.
+    let r = verify(&token, Content::Detached(&content), &o).unwrap();
+    expect(&r, Indication::TOTAL_PASSED, None);
+    assert!(r.signatures[0]
+        .signer
+        .as_ref()
+        .unwrap()
+        .subject
+        .contains("TSA"));
+    // Over other content: the imprint does not match.
+    let r = verify(&token, Content::Detached(b"other content"), &o).unwrap();
+    expect(
+        &r,
+        Indication::TOTAL_FAILED,
+        Some(SubIndication::HASH_FAILURE),
+    );
+    // Streamed, the same.
+    let r = imza::cades::verify_reader(&token, &content[..], &o, &mut |_| {}).unwrap();
+    expect(&r, Indication::TOTAL_PASSED, None);
+    // Without the content, nothing is proven.
+    let r = verify(&token, Content::Attached, &o).unwrap();
+    expect(
+        &r,
+        Indication::INDETERMINATE,
+        Some(SubIndication::SIGNED_DATA_NOT_FOUND),
+    );
+}
+
+#[test]
+fn rule8_legacy_time_stamps_are_reported_as_not_checked() {
+    if !have_tools("rule8_legacy_time_stamps_are_reported_as_not_checked") {
+        return;
+    }
+    let ca = Ca::new("legacy-ts");
+    let signer = ca.issue("legacy-ts", "2025-01-01T00:00:00Z", "2035-01-01T00:00:00Z");
+    let crl = ca.crl("2026-08-01T00:00:00Z", "2036-08-01T00:00:00Z");
+    let sig = signer.sign("2026-11-01T00:00:00Z");
+    let tst = ca.timestamp(&sig, "2026-11-02T00:00:00Z", "sha256");
+    let bt = add_signature_timestamp(&sig, &tst).unwrap();
+    // The same token under the archive-time-stamp (v2) attribute, id-aa-ets-archiveTimestampV2
+    // (…9.16.2.48) in place of id-aa-signatureTimeStampToken (…9.16.2.14): unsigned
+    // attributes are not covered by the signature, so only the attribute type changes.
+    let sig_ts_oid = [
+        0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x0e,
+    ];
+    let i = bt
+        .windows(sig_ts_oid.len())
+        .rposition(|w| w == sig_ts_oid)
+        .unwrap();
+    let mut archived = bt.clone();
+    archived[i + sig_ts_oid.len() - 1] = 0x30;
+    let s = store();
+    let r = verify(
+        &archived,
+        Content::Attached,
+        &opts(&s, "2027-01-01T00:00:00Z", &[], &[crl]),
+    )
+    .unwrap();
+    let one = &r.signatures[0];
+    let ts = &one.timestamps[0];
+    assert_eq!(ts.kind, TimestampKind::ArchiveV2);
+    assert!(!ts.checked);
+    assert_eq!(ts.indication, Indication::INDETERMINATE);
+    assert!(
+        one.warnings.iter().any(|w| w.contains("was not checked")),
+        "{:?}",
+        one.warnings
+    );
+    // The signature stands on its own, without a proof of existence from that token.
+    expect(&r, Indication::TOTAL_PASSED, None);
+    assert_eq!(one.best_signature_time, t("2027-01-01T00:00:00Z"));
+}

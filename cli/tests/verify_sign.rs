@@ -835,3 +835,17 @@ fn base64(data: &[u8]) -> String {
     }
     out
 }
+
+/// A signature that carries its content is verified over that content only: giving other
+/// content with --detached is a usage error (64), even when it is the same content, and a
+/// replaced embedded content cannot be hidden behind the original given separately.
+#[test]
+fn attached_signature_with_detached_content_is_a_usage_error() {
+    let dir = Scratch::new("content-twice");
+    let sig = signed(&dir, "sig.p7m", "ecdsa-p256", false);
+    for content in ["content.txt", "other.txt"] {
+        let out = verify(&sig, Some(&dir.path(content)), &root("ecdsa-p256"), &[]);
+        out.code(64);
+        assert!(out.stderr.contains("--detached"), "{}", out.ctx());
+    }
+}

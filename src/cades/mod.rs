@@ -135,6 +135,12 @@ pub fn required_digests(sd: &SignedData<'_>) -> Vec<HashAlgorithm> {
             out.push(h);
         }
     };
+    // A time-stamp token's imprint covers the detached content.
+    if sd.content_type == cms::oids::TST_INFO {
+        if let Some(Ok(info)) = sd.content.as_deref().map(crate::tsp::parse_tst_info) {
+            add(info.hash);
+        }
+    }
     for s in &sd.signers {
         if let Ok(h) = HashAlgorithm::from_oid(&s.digest_algorithm.oid) {
             add(h);
@@ -218,16 +224,64 @@ pub fn verify_parsed(
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            ctx.validate_signer(
+            let mut rep = ctx.validate_signer(
                 alloc::format!("S-{}", i + 1),
                 s,
                 Some(sd.content_type),
                 content_ref,
                 0,
-            )
+            );
+            if sd.content_type == cms::oids::TST_INFO {
+                judge_document_timestamp(sd, content, &mut rep);
+            }
+            rep
         })
         .collect();
     Report::new(opts.time, signatures)
+}
+
+/// A time-stamp token given as the signature (eContentType id-ct-TSTInfo): its signer
+/// signs the TSTInfo, and the TSTInfo's message imprint must be the hash of the detached
+/// content, which it is over. Without that content nothing is proven.
+fn judge_document_timestamp(sd: &SignedData<'_>, content: Content<'_>, rep: &mut SignatureReport) {
+    let info = match sd.content.as_deref().map(crate::tsp::parse_tst_info) {
+        Some(Ok(info)) => info,
+        Some(Err(e)) => {
+            rep.indication = Indication::TOTAL_FAILED;
+            rep.sub_indication = Some(SubIndication::FORMAT_FAILURE);
+            rep.errors.push(alloc::format!("{e}"));
+            return;
+        }
+        None => {
+            rep.indication = Indication::TOTAL_FAILED;
+            rep.sub_indication = Some(SubIndication::FORMAT_FAILURE);
+            rep.errors
+                .push("a time-stamp token without its TSTInfo".into());
+            return;
+        }
+    };
+    rep.claimed_signing_time = Some(info.gen_time);
+    let digest = match content {
+        Content::Detached(b) => Some(crypto::digest(info.hash, b)),
+        Content::DetachedDigests(ds) => ds.iter().find(|d| d.algorithm() == info.hash).cloned(),
+        Content::Attached => None,
+    };
+    let Some(digest) = digest else {
+        if rep.indication != Indication::TOTAL_FAILED {
+            rep.indication = Indication::INDETERMINATE;
+            rep.sub_indication = Some(SubIndication::SIGNED_DATA_NOT_FOUND);
+            rep.errors
+                .push("a time-stamp token: give the time-stamped content".into());
+        }
+        return;
+    };
+    if digest.as_ref() != info.imprint.as_slice() {
+        rep.intact = false;
+        rep.indication = Indication::TOTAL_FAILED;
+        rep.sub_indication = Some(SubIndication::HASH_FAILURE);
+        rep.errors
+            .push("the time-stamp token's message imprint does not match the content".into());
+    }
 }
 
 /// Everything one validation shares across signers.
@@ -371,7 +425,12 @@ impl<'s, 'o> Context<'s, 'o> {
         }
 
         // The signer's chain and revocation.
-        match self.judge_signer_chain(cert, poe, &mut rep.warnings) {
+        let purpose = match content_type {
+            // A time-stamp token (RFC 3161) is signed by a TSA, for time-stamping.
+            Some(ct) if ct == cms::oids::TST_INFO => Purpose::Timestamping,
+            _ => Purpose::DocumentSigning,
+        };
+        match self.judge_signer_chain(cert, purpose, poe, &mut rep.warnings) {
             Ok((path, evidence)) => {
                 rep.chain = path.chain().map(CertRef::new).collect();
                 rep.revocation = evidence;
@@ -488,11 +547,11 @@ impl<'s, 'o> Context<'s, 'o> {
     fn judge_signer_chain(
         &self,
         cert: &ParsedCert,
+        purpose: Purpose,
         poe: Option<UnixTime>,
         warnings: &mut Vec<String>,
     ) -> Result<(ValidPath, Vec<Evidence>), ChainVerdict> {
         let now = At::all(self.opts.time);
-        let purpose = Purpose::DocumentSigning;
         let first = match self.chain_in(&self.pool, cert, purpose, now, warnings) {
             Ok(v) => return Ok(v),
             Err(e) => e,
@@ -503,7 +562,9 @@ impl<'s, 'o> Context<'s, 'o> {
             (PathError::Revoked { time, .. }, Some(p)) if p < *time => {}
             (PathError::Revoked { .. }, _) => return Err(first.revoked_no_poe()),
             (PathError::Expired { .. } | PathError::RevocationUnknown { .. }, Some(_)) => {}
-            (PathError::Expired { .. }, None) => return Err(self.expired_no_poe(cert, first)),
+            (PathError::Expired { .. }, None) => {
+                return Err(self.expired_no_poe(cert, purpose, first))
+            }
             _ => return Err(first.into()),
         }
         let Some(p) = earlier else {
@@ -525,7 +586,7 @@ impl<'s, 'o> Context<'s, 'o> {
     /// An expired signing certificate without a proof of existence before the expiry:
     /// OUT_OF_BOUNDS_NOT_REVOKED when revocation data issued after the expiry (or kept for
     /// expired certificates) shows it was not revoked, OUT_OF_BOUNDS_NO_POE otherwise.
-    fn expired_no_poe(&self, cert: &ParsedCert, first: Failed) -> ChainVerdict {
+    fn expired_no_poe(&self, cert: &ParsedCert, purpose: Purpose, first: Failed) -> ChainVerdict {
         let mut scratch = Vec::new();
         let at = At {
             validity: cert.not_after,
@@ -533,7 +594,7 @@ impl<'s, 'o> Context<'s, 'o> {
             crypto: self.opts.time,
         };
         let mut v: ChainVerdict = first.into();
-        match self.chain_in(&self.pool, cert, Purpose::DocumentSigning, at, &mut scratch) {
+        match self.chain_in(&self.pool, cert, purpose, at, &mut scratch) {
             // Only status issued after the expiry says the certificate was never revoked.
             Ok((_, evidence))
                 if evidence
