@@ -39,10 +39,7 @@ pub(crate) struct RevocationArgs {
 impl RevocationArgs {
     /// The OCSP responses, read whole (small).
     pub(crate) fn ocsp(&self) -> Result<Vec<Vec<u8>>, Failure> {
-        self.ocsp_responses
-            .iter()
-            .map(exit::read_small)
-            .collect()
+        self.ocsp_responses.iter().map(exit::read_small).collect()
     }
 
     /// The CRLs, DER (PEM is decoded), each checked to parse.
