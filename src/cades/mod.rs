@@ -361,6 +361,10 @@ impl<'s, 'o> Context<'s, 'o> {
         c
     }
 
+    /// EN 319 102-1 for one signer, in the standard's order: identify the signing
+    /// certificate and check the signature value (format, hash, signature), then the
+    /// time-stamps (proof of existence), issuance against that proof, the chain with
+    /// revocation, the algorithms at the best-signature-time, and the counter-signatures.
     fn validate_signer(
         &self,
         id: String,
@@ -370,6 +374,67 @@ impl<'s, 'o> Context<'s, 'o> {
         depth: usize,
     ) -> SignatureReport {
         let check = check_signer(content_type, si, &self.pool, content, &COMPUTE);
+        let mut rep = self.initial_report(id, si, &check);
+        if let Err(f) = &check.outcome {
+            let (ind, sub) = failure_indication(f);
+            fail(&mut rep, ind, sub, alloc::format!("{f}"));
+            if matches!(f, Failure::NoSigningCertificate(_)) {
+                rep.errors.extend(self.unusable.iter().cloned());
+            }
+            return rep;
+        }
+        let Some(cert) = check.cert.as_ref() else {
+            return rep;
+        };
+
+        let poe = self.judge_timestamps(si, content, &mut rep);
+        // The signature provably existed before its certificate: no later data can help.
+        if let Some(p) = poe.filter(|p| *p < cert.not_before) {
+            let msg = alloc::format!(
+                "the signature time-stamp {p} is before the signing certificate's notBefore {}",
+                cert.not_before
+            );
+            fail(
+                &mut rep,
+                Indication::TOTAL_FAILED,
+                SubIndication::NOT_YET_VALID,
+                msg,
+            );
+            return rep;
+        }
+
+        let purpose = match content_type {
+            // A time-stamp token (RFC 3161) is signed by a TSA, for time-stamping.
+            Some(ct) if ct == cms::oids::TST_INFO => Purpose::Timestamping,
+            _ => Purpose::DocumentSigning,
+        };
+        match self.judge_signer_chain(cert, purpose, poe, &mut rep.warnings) {
+            Ok((path, evidence)) => {
+                rep.chain = path.chain().map(CertRef::new).collect();
+                rep.revocation = evidence;
+            }
+            Err(v) => {
+                rep.revocation = v.evidence;
+                fail(&mut rep, v.indication, v.sub_indication, v.message);
+            }
+        }
+
+        if rep.indication == Indication::TOTAL_PASSED {
+            self.judge_algorithms(&check, cert, &mut rep);
+        }
+        if depth < MAX_COUNTER_SIGNATURE_DEPTH {
+            self.validate_counter_signatures(si, depth, &mut rep);
+        }
+        rep
+    }
+
+    /// The report before any judgement: what the structure and the signer check say.
+    fn initial_report(
+        &self,
+        id: String,
+        si: &SignerInfo<'_>,
+        check: &SignerCheck,
+    ) -> SignatureReport {
         let mut rep = SignatureReport {
             id,
             format: Format::CAdES,
@@ -378,7 +443,7 @@ impl<'s, 'o> Context<'s, 'o> {
             indication: Indication::TOTAL_PASSED,
             sub_indication: None,
             intact: check.outcome.is_ok(),
-            signer: signer_ref(&check, si),
+            signer: signer_ref(check, si),
             claimed_signing_time: check.signing_time.map(|t| t.time),
             best_signature_time: self.opts.time,
             digest_algorithm: check.digest_algorithm,
@@ -397,100 +462,60 @@ impl<'s, 'o> Context<'s, 'o> {
                     .into(),
             );
         }
-        if let Err(f) = &check.outcome {
-            let (ind, sub) = failure_indication(f);
-            rep.indication = ind;
-            rep.sub_indication = Some(sub);
-            rep.errors.push(alloc::format!("{f}"));
-            if matches!(f, Failure::NoSigningCertificate(_)) {
-                rep.errors.extend(self.unusable.iter().cloned());
-            }
-            return rep;
-        }
-        let Some(cert) = check.cert.as_ref() else {
-            return rep;
-        };
-
-        // Time-stamps: the earliest valid signature time-stamp is the proof of existence.
-        let poe = self.judge_timestamps(si, content, &mut rep);
-        // The signature provably existed before its certificate: no later data can help.
-        if let Some(p) = poe.filter(|p| *p < cert.not_before) {
-            rep.indication = Indication::TOTAL_FAILED;
-            rep.sub_indication = Some(SubIndication::NOT_YET_VALID);
-            rep.errors.push(alloc::format!(
-                "the signature time-stamp {p} is before the signing certificate's notBefore {}",
-                cert.not_before
-            ));
-            return rep;
-        }
-
-        // The signer's chain and revocation.
-        let purpose = match content_type {
-            // A time-stamp token (RFC 3161) is signed by a TSA, for time-stamping.
-            Some(ct) if ct == cms::oids::TST_INFO => Purpose::Timestamping,
-            _ => Purpose::DocumentSigning,
-        };
-        match self.judge_signer_chain(cert, purpose, poe, &mut rep.warnings) {
-            Ok((path, evidence)) => {
-                rep.chain = path.chain().map(CertRef::new).collect();
-                rep.revocation = evidence;
-            }
-            Err(v) => {
-                rep.indication = v.indication;
-                rep.sub_indication = Some(v.sub_indication);
-                rep.revocation = v.evidence;
-                rep.errors.push(v.message);
-            }
-        }
-
-        // Algorithms, judged at the best-signature-time.
-        if rep.indication == Indication::TOTAL_PASSED {
-            if let (Some(d), Some(s), Ok(k)) = (
-                check.digest_algorithm,
-                check.signature_algorithm,
-                PublicKey::from_spki_der(&cert.spki).map(|k| k.kind()),
-            ) {
-                if let Err(why) = self.opts.policy.check(d, s, k, rep.best_signature_time) {
-                    rep.indication = Indication::INDETERMINATE;
-                    rep.sub_indication = Some(SubIndication::CRYPTO_CONSTRAINTS_FAILURE_NO_POE);
-                    rep.errors.push(why);
-                }
-            }
-        }
-
-        // Counter-signatures sign this signature's value.
-        if depth < MAX_COUNTER_SIGNATURE_DEPTH {
-            let mut n = 0;
-            for a in si
-                .unsigned_attrs
-                .iter()
-                .flat_map(|u| u.all(&attr::COUNTER_SIGNATURE))
-            {
-                for v in &a.value_tlvs {
-                    n += 1;
-                    if n > MAX_COUNTER_SIGNATURES {
-                        rep.warnings.push(alloc::format!(
-                            "more than {MAX_COUNTER_SIGNATURES} counter-signatures; the rest are not validated"
-                        ));
-                        break;
-                    }
-                    let cid = alloc::format!("{}-C-{n}", rep.id);
-                    match cms::signer_info(v) {
-                        Ok(csi) => rep.counter_signatures.push(self.validate_signer(
-                            cid,
-                            &csi,
-                            None,
-                            ContentRef::Bytes(&si.signature),
-                            depth + 1,
-                        )),
-                        Err(e) => rep
-                            .warnings
-                            .push(alloc::format!("counter-signature {cid}: {e}")),
-                    }
-                }
-            }
-        }
         rep
+    }
+
+    /// The signer's digest, signature algorithm and key, by the policy at the
+    /// best-signature-time.
+    fn judge_algorithms(&self, check: &SignerCheck, cert: &ParsedCert, rep: &mut SignatureReport) {
+        if let (Some(d), Some(s), Ok(k)) = (
+            check.digest_algorithm,
+            check.signature_algorithm,
+            PublicKey::from_spki_der(&cert.spki).map(|k| k.kind()),
+        ) {
+            if let Err(why) = self.opts.policy.check(d, s, k, rep.best_signature_time) {
+                let sub = SubIndication::CRYPTO_CONSTRAINTS_FAILURE_NO_POE;
+                fail(rep, Indication::INDETERMINATE, sub, why);
+            }
+        }
+    }
+
+    /// Counter-signatures sign this signature's value; each is validated as a signature.
+    fn validate_counter_signatures(
+        &self,
+        si: &SignerInfo<'_>,
+        depth: usize,
+        rep: &mut SignatureReport,
+    ) {
+        let mut n = 0;
+        for a in si
+            .unsigned_attrs
+            .iter()
+            .flat_map(|u| u.all(&attr::COUNTER_SIGNATURE))
+        {
+            for v in &a.value_tlvs {
+                n += 1;
+                if n > MAX_COUNTER_SIGNATURES {
+                    rep.warnings.push(alloc::format!(
+                        "more than {MAX_COUNTER_SIGNATURES} counter-signatures; the rest are not validated"
+                    ));
+                    break;
+                }
+                let cid = alloc::format!("{}-C-{n}", rep.id);
+                match cms::signer_info(v) {
+                    Ok(csi) => rep.counter_signatures.push(self.validate_signer(
+                        cid,
+                        &csi,
+                        None,
+                        ContentRef::Bytes(&si.signature),
+                        depth + 1,
+                    )),
+                    Err(e) => rep
+                        .warnings
+                        .push(alloc::format!("counter-signature {cid}: {e}")),
+                }
+            }
+        }
     }
 
     /// Validates the time-stamps of `si` into `rep` and returns the best-signature-time's
@@ -734,6 +759,13 @@ impl From<Failed> for ChainVerdict {
             evidence: f.evidence,
         }
     }
+}
+
+/// Records a failure in `rep`.
+fn fail(rep: &mut SignatureReport, ind: Indication, sub: SubIndication, msg: String) {
+    rep.indication = ind;
+    rep.sub_indication = Some(sub);
+    rep.errors.push(msg);
 }
 
 fn failure_indication(f: &Failure) -> (Indication, SubIndication) {

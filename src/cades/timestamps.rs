@@ -67,93 +67,146 @@ fn validate_one(
         errors: Vec::new(),
         warnings: Vec::new(),
     };
-    let fail = |rep: &mut TimestampReport, ind, sub, msg: alloc::string::String| {
+    if let Err(Fault(ind, sub, msg)) = judge(ctx, si, content, token_der, &mut rep) {
         rep.indication = ind;
         rep.sub_indication = Some(sub);
         rep.errors.push(msg);
-    };
-    let token = match crate::tsp::parse_token(token_der) {
-        Ok(t) => t,
-        Err(e) => {
-            fail(
-                &mut rep,
-                Indication::TOTAL_FAILED,
-                SubIndication::FORMAT_FAILURE,
-                alloc::format!("{e}"),
-            );
-            return rep;
-        }
-    };
+    }
+    rep
+}
+
+/// Why a time-stamp does not pass.
+struct Fault(Indication, SubIndication, alloc::string::String);
+
+/// A time-stamp's checks in order: the token parses, it is not a legacy kind imza does not
+/// compute, it is not dated after the validation time, its imprint matches what it covers,
+/// its signature verifies, its algorithms are acceptable when relied on, and the TSA's chain
+/// is valid at genTime.
+fn judge(
+    ctx: &Context<'_, '_>,
+    si: &SignerInfo<'_>,
+    content: ContentRef<'_>,
+    token_der: &[u8],
+    rep: &mut TimestampReport,
+) -> Result<(), Fault> {
+    let token = crate::tsp::parse_token(token_der).map_err(|e| {
+        Fault(
+            Indication::TOTAL_FAILED,
+            SubIndication::FORMAT_FAILURE,
+            alloc::format!("{e}"),
+        )
+    })?;
     rep.gen_time = Some(token.info.gen_time);
     rep.digest_algorithm = Some(token.info.hash);
-    if matches!(kind, TimestampKind::ArchiveV2 | TimestampKind::References) {
+    if matches!(
+        rep.kind,
+        TimestampKind::ArchiveV2 | TimestampKind::References
+    ) {
         // What these cover is not computed: say so rather than pass them.
         rep.checked = false;
         rep.indication = Indication::INDETERMINATE;
         rep.warnings
             .push("the message imprint of this legacy time-stamp is not checked".into());
-        return rep;
+        return Ok(());
     }
+    not_after_validation_time(ctx, &token)?;
+    check_imprint(ctx, si, content, &token, rep)?;
+    let (pool, check, cert) = check_token_signature(ctx, &token, rep)?;
+    rep.tsa = Some(alloc::format!("{}", cert.cert.tbs_certificate.subject));
+    // The algorithms, at the time the token is relied on: now, unless a later archive
+    // time-stamp protects it (then `relied_at` lowers it).
+    let relied_at = relied_at(ctx, si, token.info.gen_time);
+    token_algorithms(ctx, &token, &check, &cert, relied_at).map_err(|why| {
+        Fault(
+            Indication::INDETERMINATE,
+            SubIndication::CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
+            alloc::format!("time-stamp: {why}"),
+        )
+    })?;
+    // The TSA certificate, for time-stamping, at the token's time.
+    let at = super::At {
+        validity: token.info.gen_time,
+        status: token.info.gen_time,
+        crypto: relied_at,
+    };
+    let result = ctx.chain_in(&pool, &cert, Purpose::Timestamping, at, &mut rep.warnings);
+    let (path, _) = result.map_err(|f| {
+        Fault(
+            f.error.indication(),
+            f.error.sub_indication(),
+            alloc::format!("TSA: {}", f.error),
+        )
+    })?;
+    rep.chain = path.chain().map(CertRef::new).collect();
+    Ok(())
+}
+
+/// A time-stamp dated after the validation time (or the current time) did not exist then.
+fn not_after_validation_time(
+    ctx: &Context<'_, '_>,
+    token: &crate::tsp::Token<'_>,
+) -> Result<(), Fault> {
     let latest = ctx.opts.time.min(ctx.opts.now);
     if token.info.gen_time.as_secs() > latest.as_secs().saturating_add(TIME_SKEW) {
-        fail(
-            &mut rep,
+        return Err(Fault(
             Indication::TOTAL_FAILED,
             SubIndication::NOT_YET_VALID,
             alloc::format!(
                 "the time-stamp's genTime {} is after the validation time {latest}",
                 token.info.gen_time
             ),
-        );
-        return rep;
+        ));
     }
+    Ok(())
+}
 
-    // The imprint against what the time-stamp covers.
-    let covered: Result<Option<DigestValue>, alloc::string::String> = match kind {
+/// The message imprint against the data this kind of time-stamp covers.
+fn check_imprint(
+    ctx: &Context<'_, '_>,
+    si: &SignerInfo<'_>,
+    content: ContentRef<'_>,
+    token: &crate::tsp::Token<'_>,
+    rep: &mut TimestampReport,
+) -> Result<(), Fault> {
+    let kind = rep.kind;
+    let covered = match kind {
         TimestampKind::Signature => Ok(Some(crypto::digest(token.info.hash, &si.signature))),
         TimestampKind::Content => Ok(content_digest(content, token.info.hash)),
-        TimestampKind::ArchiveV3 => archive_v3_digest(ctx, si, content, &token),
+        TimestampKind::ArchiveV3 => archive_v3_digest(ctx, si, content, token),
         TimestampKind::ArchiveV2 | TimestampKind::References => Ok(None),
     };
+    let hash_failure = |msg| Fault(Indication::TOTAL_FAILED, SubIndication::HASH_FAILURE, msg);
     match covered {
         Ok(Some(d)) => {
             let ok = d.as_ref() == token.info.imprint.as_slice();
             rep.imprint_intact = Some(ok);
             if !ok {
-                fail(
-                    &mut rep,
-                    Indication::TOTAL_FAILED,
-                    SubIndication::HASH_FAILURE,
-                    alloc::format!(
-                        "the message imprint does not match the {kind:?} data it covers"
-                    ),
-                );
-                return rep;
+                return Err(hash_failure(alloc::format!(
+                    "the message imprint does not match the {kind:?} data it covers"
+                )));
             }
+            Ok(())
         }
-        Ok(None) if kind == TimestampKind::Content => {
-            fail(
-                &mut rep,
-                Indication::INDETERMINATE,
-                SubIndication::SIGNED_DATA_NOT_FOUND,
-                "the time-stamped content was not supplied".into(),
-            );
-            return rep;
-        }
-        Ok(None) => {}
+        Ok(None) if kind == TimestampKind::Content => Err(Fault(
+            Indication::INDETERMINATE,
+            SubIndication::SIGNED_DATA_NOT_FOUND,
+            "the time-stamped content was not supplied".into(),
+        )),
+        Ok(None) => Ok(()),
         Err(msg) => {
             rep.imprint_intact = Some(false);
-            fail(
-                &mut rep,
-                Indication::TOTAL_FAILED,
-                SubIndication::HASH_FAILURE,
-                msg,
-            );
-            return rep;
+            Err(hash_failure(msg))
         }
     }
+}
 
-    // The token's own signature.
+/// The token's own CMS signature over its TSTInfo; returns the certificate pool (the
+/// signature's and the token's certificates), the check and the TSA certificate.
+fn check_token_signature(
+    ctx: &Context<'_, '_>,
+    token: &crate::tsp::Token<'_>,
+    rep: &mut TimestampReport,
+) -> Result<(Vec<ParsedCert>, SignerCheck, ParsedCert), Fault> {
     let mut pool: Vec<ParsedCert> = ctx.pool.clone();
     for c in &token.signed_data.certificates {
         if !pool.iter().any(|p| p.der == *c) {
@@ -163,13 +216,11 @@ fn validate_one(
         }
     }
     let Some(tsi) = token.signed_data.signers.first() else {
-        fail(
-            &mut rep,
+        return Err(Fault(
             Indication::TOTAL_FAILED,
             SubIndication::FORMAT_FAILURE,
             "no signer".into(),
-        );
-        return rep;
+        ));
     };
     let tst = token.signed_data.content.as_deref().unwrap_or(&[]);
     let check = check_signer(
@@ -181,8 +232,7 @@ fn validate_one(
     );
     if let Err(f) = &check.outcome {
         let (ind, sub) = failure_indication(f);
-        fail(&mut rep, ind, sub, alloc::format!("time-stamp token: {f}"));
-        return rep;
+        return Err(Fault(ind, sub, alloc::format!("time-stamp token: {f}")));
     }
     if !check.signing_certificate_bound {
         rep.warnings.push(
@@ -190,42 +240,14 @@ fn validate_one(
                 .into(),
         );
     }
-    let Some(cert) = check.cert.clone() else {
-        return rep;
-    };
-    rep.tsa = Some(alloc::format!("{}", cert.cert.tbs_certificate.subject));
-
-    // The algorithms, at the time the token is relied on: now, unless a later archive
-    // time-stamp protects it (then `relied_at` lowers it).
-    let relied_at = relied_at(ctx, si, token.info.gen_time);
-    if let Err(why) = token_algorithms(ctx, &token, &check, &cert, relied_at) {
-        fail(
-            &mut rep,
+    let cert = check.cert.clone().ok_or_else(|| {
+        Fault(
             Indication::INDETERMINATE,
-            SubIndication::CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
-            alloc::format!("time-stamp: {why}"),
-        );
-        return rep;
-    }
-
-    // The TSA certificate, for time-stamping, at the token's time.
-    let mut warnings = Vec::new();
-    let at = super::At {
-        validity: token.info.gen_time,
-        status: token.info.gen_time,
-        crypto: relied_at,
-    };
-    match ctx.chain_in(&pool, &cert, Purpose::Timestamping, at, &mut warnings) {
-        Ok((path, _)) => rep.chain = path.chain().map(CertRef::new).collect(),
-        Err(f) => fail(
-            &mut rep,
-            f.error.indication(),
-            f.error.sub_indication(),
-            alloc::format!("TSA: {}", f.error),
-        ),
-    }
-    rep.warnings.extend(warnings);
-    rep
+            SubIndication::NO_SIGNING_CERTIFICATE_FOUND,
+            "time-stamp token: no TSA certificate".into(),
+        )
+    })?;
+    Ok((pool, check, cert))
 }
 
 /// Tolerated clock difference between a TSA and the validator, seconds.
