@@ -18,6 +18,7 @@ use der::asn1::{OctetString, SetOfVec, UtcTime};
 use der::{Any, Decode, Encode};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
+use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::Certificate;
 
 use crate::ber::{tag, tlv};
@@ -76,17 +77,68 @@ fn attribute(oid: ObjectIdentifier, value_der: &[u8]) -> Result<Attribute, Error
     Ok(Attribute { oid, values })
 }
 
+/// `SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2, policies ... OPTIONAL }`
+/// (RFC 5035 §3; no policies are written).
+#[derive(Clone, Debug, der::Sequence)]
+struct SigningCertificateV2 {
+    certs: Vec<EssCertIdV2>,
+}
+
+/// `ESSCertIDv2 ::= SEQUENCE { hashAlgorithm DEFAULT id-sha256, certHash, issuerSerial
+/// OPTIONAL }`: the hash algorithm is left out for SHA-256, as DER requires of a DEFAULT.
+#[derive(Clone, Debug, der::Sequence)]
+struct EssCertIdV2 {
+    cert_hash: OctetString,
+    issuer_serial: Option<IssuerSerial>,
+}
+
+/// `IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber CertificateSerialNumber }`.
+#[derive(Clone, Debug, der::Sequence)]
+struct IssuerSerial {
+    issuer: Vec<GeneralName>,
+    serial_number: x509_cert::serial_number::SerialNumber,
+}
+
 /// ESS signing-certificate-v2 naming `cert` by SHA-256 hash, issuer and serial number.
 fn signing_certificate_v2(cert: &Certificate, cert_der: &[u8]) -> Result<Vec<u8>, Error> {
     let hash = crypto::digest(HashAlgorithm::Sha256, cert_der);
-    let issuer = cert.tbs_certificate.issuer.to_der().map_err(enc)?;
-    let serial = cert.tbs_certificate.serial_number.to_der().map_err(enc)?;
-    let mut issuer_serial = tlv(tag::SEQUENCE, &tlv(tag::context(4), &issuer));
-    issuer_serial.extend_from_slice(&serial);
-    let mut id = tlv(tag::OCTET_STRING, hash.as_ref());
-    id.extend_from_slice(&tlv(tag::SEQUENCE, &issuer_serial));
-    let ids = tlv(tag::SEQUENCE, &tlv(tag::SEQUENCE, &id));
-    Ok(tlv(tag::SEQUENCE, &ids))
+    SigningCertificateV2 {
+        certs: alloc::vec![EssCertIdV2 {
+            cert_hash: OctetString::new(hash.as_ref()).map_err(enc)?,
+            issuer_serial: Some(IssuerSerial {
+                issuer: alloc::vec![GeneralName::DirectoryName(
+                    cert.tbs_certificate.issuer.clone()
+                )],
+                serial_number: cert.tbs_certificate.serial_number.clone(),
+            }),
+        }],
+    }
+    .to_der()
+    .map_err(enc)
+}
+
+/// `OtherRevocationInfoFormat ::= SEQUENCE { otherRevInfoFormat OID, otherRevInfo ANY }`
+/// (RFC 5652 §10.2.1) with a bare OID, which `cms` 0.2 types as an AlgorithmIdentifier.
+#[derive(Clone, Debug, der::Sequence)]
+struct OtherRevocationInfo {
+    format: ObjectIdentifier,
+    info: Any,
+}
+
+/// An OCSP response as a RevocationInfoChoice: `[1] IMPLICIT OtherRevocationInfoFormat`
+/// with id-ri-ocsp-response (RFC 5940 §4.1).
+fn ocsp_revocation_choice(response: &[u8]) -> Result<Vec<u8>, Error> {
+    let value = OtherRevocationInfo {
+        format: oids::RI_OCSP_RESPONSE,
+        info: Any::from_der(response).map_err(|e| Error::malformed("OCSP response", e))?,
+    };
+    der::asn1::ContextSpecific {
+        tag_number: der::TagNumber::N1,
+        tag_mode: der::TagMode::Implicit,
+        value,
+    }
+    .to_der()
+    .map_err(enc)
 }
 
 /// Makes a CAdES-B-B signature: content-type, signing-time, message-digest and
@@ -403,13 +455,10 @@ pub fn add_validation_data(
     if !rev.is_empty() {
         sd.crls = Some(RevocationInfoChoices(rev));
     }
-    // [1] IMPLICIT OtherRevocationInfoFormat { id-ri-ocsp-response, OCSPResponse }
     let mut others = Vec::new();
     for o in ocsp_responses {
         x509_ocsp::OcspResponse::from_der(o).map_err(|e| Error::malformed("OCSP response", e))?;
-        let mut inner = oids::RI_OCSP_RESPONSE.to_der().map_err(enc)?;
-        inner.extend_from_slice(o);
-        others.push(tlv(tag::context(1), &inner));
+        others.push(ocsp_revocation_choice(o)?);
     }
     wrap_with(&sd, &others)
 }
