@@ -200,17 +200,110 @@ impl<'a> Tlv<'a> {
         }
     }
 
+    /// The value of an OCTET STRING as slices of the input, in order, without copying: one
+    /// slice for a primitive string, the primitive segments of a constructed one (BER).
+    pub(crate) fn octet_segments(&self, what: &'static str) -> Result<Vec<&'a [u8]>, Error> {
+        match self.tag {
+            tag::OCTET_STRING => Ok(alloc::vec![self.content]),
+            tag::OCTET_STRING_CONSTRUCTED => {
+                let mut out = Vec::new();
+                self.collect_segments(what, &mut |s| out.push(s))?;
+                Ok(out)
+            }
+            t => Err(err(
+                what,
+                self.offset,
+                &alloc::format!("expected an OCTET STRING, found tag 0x{t:02x}"),
+            )),
+        }
+    }
+
     fn append_segments(&self, what: &'static str, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.collect_segments(what, &mut |s| out.extend_from_slice(s))
+    }
+
+    fn collect_segments(
+        &self,
+        what: &'static str,
+        sink: &mut dyn FnMut(&'a [u8]),
+    ) -> Result<(), Error> {
         let mut r = self.reader(what)?;
         while !r.is_empty() {
             let seg = r.read()?;
             match seg.tag {
-                tag::OCTET_STRING => out.extend_from_slice(seg.content),
-                tag::OCTET_STRING_CONSTRUCTED => seg.append_segments(what, out)?,
+                tag::OCTET_STRING => sink(seg.content),
+                tag::OCTET_STRING_CONSTRUCTED => seg.collect_segments(what, sink)?,
                 _ => return Err(err(what, seg.offset, "OCTET STRING segment expected")),
             }
         }
         Ok(())
+    }
+
+    /// Length of the identifier and length octets as encoded.
+    fn header_len(&self) -> usize {
+        self.raw.len() - self.content.len() - self.eoc_len()
+    }
+
+    /// The DER form of this element (X.690 §10), with the first place where the encoding
+    /// departs from it. Re-encodes every length in its shortest definite form, joins
+    /// constructed OCTET STRINGs into primitive ones and sorts the elements of every SET by
+    /// their encodings (§10.3, §11.6). It does not rewrite the contents of primitive values
+    /// (non-minimal INTEGERs, BOOLEAN true other than 0xFF): those stay as encoded.
+    pub(crate) fn der_form(self, what: &'static str) -> Result<(Vec<u8>, Option<NotDer>), Error> {
+        let mut first = None;
+        let der = self.canonical(what, &mut first)?;
+        Ok((der, first))
+    }
+
+    fn canonical(self, what: &'static str, first: &mut Option<NotDer>) -> Result<Vec<u8>, Error> {
+        let mut note = |n: NotDer| {
+            if first.is_none() {
+                *first = Some(n);
+            }
+        };
+        if self.indefinite {
+            note(NotDer::IndefiniteLength {
+                offset: self.offset,
+            });
+        } else {
+            let mut minimal = Vec::new();
+            push_len(&mut minimal, self.content.len());
+            if self.header_len() != 1 + minimal.len() {
+                note(NotDer::LongLength {
+                    offset: self.offset,
+                    length: self.content.len(),
+                    octets: self.header_len().saturating_sub(1),
+                });
+            }
+        }
+        if !self.constructed() {
+            return Ok(tlv(self.tag, self.content));
+        }
+        if self.tag == tag::OCTET_STRING_CONSTRUCTED {
+            note(NotDer::ConstructedString {
+                offset: self.offset,
+            });
+            let mut joined = Vec::new();
+            self.append_segments(what, &mut joined)?;
+            return Ok(tlv(tag::OCTET_STRING, &joined));
+        }
+        let mut parts = Vec::new();
+        let mut r = self.reader(what)?;
+        while !r.is_empty() {
+            let child = r.read()?;
+            let (der, inner) = child.der_form(what)?;
+            if let Some(n) = inner {
+                note(n);
+            }
+            parts.push(der);
+        }
+        if self.tag == tag::SET && !parts.is_sorted() {
+            note(NotDer::SetOrder {
+                offset: self.offset,
+            });
+            parts.sort();
+        }
+        Ok(tlv(self.tag, &parts.concat()))
     }
 
     /// The element as DER for the `der`-based decoders: its raw bytes when it has definite
@@ -224,6 +317,89 @@ impl<'a> Tlv<'a> {
             ));
         }
         Ok(self.raw)
+    }
+}
+
+/// Where an encoding departs from DER (X.690 §10-11), for messages that say exactly what
+/// is wrong. Offsets are from the start of the outermost input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NotDer {
+    /// An indefinite length (BER §8.1.3.6); DER requires definite lengths.
+    IndefiniteLength {
+        /// Where the element starts.
+        offset: usize,
+    },
+    /// A definite length written in more octets than needed (DER §10.1).
+    LongLength {
+        /// Where the element starts.
+        offset: usize,
+        /// The length.
+        length: usize,
+        /// How many length octets were used (the short form has one).
+        octets: usize,
+    },
+    /// A constructed OCTET STRING (BER segments); DER requires the primitive form (§10.2).
+    ConstructedString {
+        /// Where the element starts.
+        offset: usize,
+    },
+    /// The elements of a SET not in ascending order of their encodings (§11.6).
+    SetOrder {
+        /// Where the SET starts.
+        offset: usize,
+    },
+}
+
+impl NotDer {
+    /// The same fault with its offset moved by `by` (for an element parsed from a copy).
+    pub(crate) fn shifted(self, by: usize) -> Self {
+        match self {
+            Self::IndefiniteLength { offset } => Self::IndefiniteLength {
+                offset: offset + by,
+            },
+            Self::LongLength {
+                offset,
+                length,
+                octets,
+            } => Self::LongLength {
+                offset: offset + by,
+                length,
+                octets,
+            },
+            Self::ConstructedString { offset } => Self::ConstructedString {
+                offset: offset + by,
+            },
+            Self::SetOrder { offset } => Self::SetOrder {
+                offset: offset + by,
+            },
+        }
+    }
+}
+
+impl core::fmt::Display for NotDer {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::IndefiniteLength { offset } => {
+                write!(f, "an indefinite length (BER) at byte {offset}")
+            }
+            Self::LongLength {
+                offset,
+                length,
+                octets,
+            } => write!(
+                f,
+                "the length {length} written in {octets} length octets at byte {offset} \
+                 (DER uses the shortest form)"
+            ),
+            Self::ConstructedString { offset } => {
+                write!(f, "a constructed (segmented) OCTET STRING at byte {offset}")
+            }
+            Self::SetOrder { offset } => write!(
+                f,
+                "SET elements not sorted by their encodings (X.690 §11.6) at byte {offset}"
+            ),
+        }
     }
 }
 
@@ -392,6 +568,72 @@ mod tests {
             Reader::new(&deep, "t").read(),
             Err(Error::LimitExceeded { .. })
         ));
+    }
+
+    fn der_of(input: &[u8]) -> (Vec<u8>, Option<NotDer>) {
+        Reader::new(input, "t")
+            .read()
+            .unwrap()
+            .der_form("t")
+            .unwrap()
+    }
+
+    #[test]
+    fn der_input_is_its_own_der_form() {
+        let input = [0x31, 0x06, 0x04, 0x01, b'a', 0x04, 0x01, b'b'];
+        assert_eq!(der_of(&input), (input.to_vec(), None));
+    }
+
+    #[test]
+    fn to_der_names_the_first_departure_from_der_and_repairs_it() {
+        // SEQUENCE { OCTET STRING "ab" } with the inner length in two octets.
+        let long = [0x30, 0x05, 0x04, 0x81, 0x02, b'a', b'b'];
+        assert_eq!(
+            der_of(&long),
+            (
+                alloc::vec![0x30, 0x04, 0x04, 0x02, b'a', b'b'],
+                Some(NotDer::LongLength {
+                    offset: 2,
+                    length: 2,
+                    octets: 2
+                })
+            )
+        );
+        // Indefinite SEQUENCE holding a constructed OCTET STRING.
+        let indefinite = [
+            0x30, 0x80, 0x24, 0x80, 0x04, 0x01, b'a', 0x04, 0x01, b'b', 0, 0, 0, 0,
+        ];
+        assert_eq!(
+            der_of(&indefinite),
+            (
+                alloc::vec![0x30, 0x04, 0x04, 0x02, b'a', b'b'],
+                Some(NotDer::IndefiniteLength { offset: 0 })
+            )
+        );
+        // A SET out of order: sorted by encoding.
+        let unsorted = [0x31, 0x06, 0x04, 0x01, b'b', 0x04, 0x01, b'a'];
+        assert_eq!(
+            der_of(&unsorted),
+            (
+                alloc::vec![0x31, 0x06, 0x04, 0x01, b'a', 0x04, 0x01, b'b'],
+                Some(NotDer::SetOrder { offset: 0 })
+            )
+        );
+        let message = NotDer::LongLength {
+            offset: 2,
+            length: 2,
+            octets: 2,
+        };
+        let message = alloc::format!("{message}");
+        assert!(message.contains("length 2 written in 2 length octets at byte 2"));
+    }
+
+    #[test]
+    fn constructed_octets_are_borrowed_segments() {
+        let data = [0x24, 0x80, 0x04, 0x02, b'a', b'b', 0x04, 0x01, b'c', 0, 0];
+        let t = Reader::new(&data, "t").read().unwrap();
+        let segs = t.octet_segments("t").unwrap();
+        assert_eq!(segs, alloc::vec![&data[4..6], &data[8..9]]);
     }
 
     #[test]
