@@ -3,7 +3,8 @@
 use alloc::vec::Vec;
 
 use const_oid::ObjectIdentifier;
-use der::Decode;
+use der::{Decode, Encode, Sequence};
+use spki::AlgorithmIdentifierOwned;
 
 use crate::ber::{tag, Tlv};
 use crate::crypto::HashAlgorithm;
@@ -22,6 +23,9 @@ pub const MESSAGE_DIGEST: ObjectIdentifier = o("1.2.840.113549.1.9.4");
 pub const SIGNING_TIME: ObjectIdentifier = o("1.2.840.113549.1.9.5");
 /// countersignature (RFC 5652).
 pub const COUNTER_SIGNATURE: ObjectIdentifier = o("1.2.840.113549.1.9.6");
+/// id-aa-CMSAlgorithmProtection (RFC 6211 §2). Declared here: const-oid 0.9's database
+/// has no RFC 6211 module.
+pub const CMS_ALGORITHM_PROTECTION: ObjectIdentifier = o("1.2.840.113549.1.9.52");
 /// ESS signing-certificate (RFC 2634), SHA-1 certificate hashes.
 pub const SIGNING_CERTIFICATE: ObjectIdentifier = o("1.2.840.113549.1.9.16.2.12");
 /// ESS signing-certificate-v2 (RFC 5035).
@@ -105,61 +109,236 @@ pub struct EssCertId {
     pub issuer_serial: Option<(Vec<Vec<u8>>, Vec<u8>)>,
 }
 
-/// Decodes `SigningCertificate` (v1, `v2 == false`) or `SigningCertificateV2`.
+/// `CMSAlgorithmProtection` (RFC 6211 §2), the signed attribute that binds the digest and
+/// signature algorithms a signer used, so that they cannot be swapped afterwards:
+///
+/// ```text
+/// CMSAlgorithmProtection ::= SEQUENCE {
+///     digestAlgorithm         DigestAlgorithmIdentifier,
+///     signatureAlgorithm  [1] SignatureAlgorithmIdentifier OPTIONAL,
+///     macAlgorithm        [2] MessageAuthenticationCodeAlgorithm OPTIONAL
+/// }
+/// (WITH COMPONENTS { signatureAlgorithm PRESENT, macAlgorithm ABSENT } |
+///  WITH COMPONENTS { signatureAlgorithm ABSENT, macAlgorithm PRESENT })
+/// ```
+///
+/// The ASN.1 module uses IMPLICIT tags.
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+pub struct CmsAlgorithmProtection {
+    /// `digestAlgorithm`.
+    pub digest_algorithm: AlgorithmIdentifierOwned,
+    /// `signatureAlgorithm` (present in a signature, absent in a MAC).
+    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+    pub signature_algorithm: Option<AlgorithmIdentifierOwned>,
+    /// `macAlgorithm` (authenticated data only).
+    #[asn1(context_specific = "2", tag_mode = "IMPLICIT", optional = "true")]
+    pub mac_algorithm: Option<AlgorithmIdentifierOwned>,
+}
+
+/// Decodes a `CMSAlgorithmProtection` value (re-encoded as DER first, so that a BER value
+/// is judged by what it says).
+pub(crate) fn cms_algorithm_protection(v: &Tlv<'_>) -> Result<CmsAlgorithmProtection, Error> {
+    const W: &str = "CMSAlgorithmProtection";
+    let (der, _) = v.der_form(W)?;
+    CmsAlgorithmProtection::from_der(&der).map_err(|e| Error::Malformed {
+        what: W,
+        detail: alloc::format!("at byte {}: {e}", v.offset),
+    })
+}
+
+/// The ESS signing-certificate attributes as typed ASN.1 (RFC 2634 §5.4, RFC 5035 §3).
+pub mod ess {
+    use alloc::vec::Vec;
+
+    use der::asn1::{Int, OctetString};
+    use der::Sequence;
+    use spki::AlgorithmIdentifierOwned;
+    use x509_cert::ext::pkix::certpolicy::PolicyInformation;
+    use x509_cert::ext::pkix::name::{GeneralName, GeneralNames};
+    use x509_cert::Certificate;
+
+    use crate::crypto::{self, HashAlgorithm};
+    use crate::error::Error;
+
+    /// `IssuerSerial` (RFC 5035 §4):
+    ///
+    /// ```text
+    /// IssuerSerial ::= SEQUENCE {
+    ///     issuer                   GeneralNames,
+    ///     serialNumber             CertificateSerialNumber
+    /// }
+    /// ```
+    #[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+    pub struct IssuerSerial {
+        /// `issuer`.
+        pub issuer: GeneralNames,
+        /// `serialNumber`.
+        pub serial_number: Int,
+    }
+
+    /// `ESSCertID` (RFC 2634 §5.4.1):
+    ///
+    /// ```text
+    /// ESSCertID ::= SEQUENCE {
+    ///     certHash                 Hash,       -- SHA-1 of the whole certificate
+    ///     issuerSerial             IssuerSerial OPTIONAL
+    /// }
+    /// ```
+    #[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+    pub struct EssCertId {
+        /// `certHash`.
+        pub cert_hash: OctetString,
+        /// `issuerSerial`.
+        #[asn1(optional = "true")]
+        pub issuer_serial: Option<IssuerSerial>,
+    }
+
+    /// `SigningCertificate` (RFC 2634 §5.4):
+    ///
+    /// ```text
+    /// SigningCertificate ::= SEQUENCE {
+    ///     certs        SEQUENCE OF ESSCertID,
+    ///     policies     SEQUENCE OF PolicyInformation OPTIONAL
+    /// }
+    /// ```
+    #[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+    pub struct SigningCertificate {
+        /// `certs`: the first is the signing certificate.
+        pub certs: Vec<EssCertId>,
+        /// `policies`.
+        #[asn1(optional = "true")]
+        pub policies: Option<Vec<PolicyInformation>>,
+    }
+
+    /// `ESSCertIDv2` (RFC 5035 §4):
+    ///
+    /// ```text
+    /// ESSCertIDv2 ::= SEQUENCE {
+    ///     hashAlgorithm            AlgorithmIdentifier DEFAULT {algorithm id-sha256},
+    ///     certHash                 Hash,
+    ///     issuerSerial             IssuerSerial OPTIONAL
+    /// }
+    /// ```
+    ///
+    /// `hashAlgorithm` is modelled as OPTIONAL (absent = SHA-256, see
+    /// [`EssCertIdV2::hash`]): signers often write the default out, which strict DER
+    /// forbids but every verifier accepts.
+    #[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+    pub struct EssCertIdV2 {
+        /// `hashAlgorithm`; `None` is the default, SHA-256.
+        #[asn1(optional = "true")]
+        pub hash_algorithm: Option<AlgorithmIdentifierOwned>,
+        /// `certHash`.
+        pub cert_hash: OctetString,
+        /// `issuerSerial`.
+        #[asn1(optional = "true")]
+        pub issuer_serial: Option<IssuerSerial>,
+    }
+
+    impl EssCertIdV2 {
+        /// The hash algorithm, with the DEFAULT applied.
+        pub fn hash(&self) -> Result<HashAlgorithm, Error> {
+            match &self.hash_algorithm {
+                Some(ai) => HashAlgorithm::from_oid(&ai.oid),
+                None => Ok(HashAlgorithm::Sha256),
+            }
+        }
+    }
+
+    /// `SigningCertificateV2` (RFC 5035 §3):
+    ///
+    /// ```text
+    /// SigningCertificateV2 ::= SEQUENCE {
+    ///     certs        SEQUENCE OF ESSCertIDv2,
+    ///     policies     SEQUENCE OF PolicyInformation OPTIONAL
+    /// }
+    /// ```
+    #[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+    pub struct SigningCertificateV2 {
+        /// `certs`: the first is the signing certificate.
+        pub certs: Vec<EssCertIdV2>,
+        /// `policies`.
+        #[asn1(optional = "true")]
+        pub policies: Option<Vec<PolicyInformation>>,
+    }
+
+    impl SigningCertificateV2 {
+        /// The attribute a CAdES signer writes for `cert` (whose encoding is `cert_der`):
+        /// its SHA-256 hash (the default algorithm, so not written), its issuer as a
+        /// directoryName and its serial number.
+        pub fn naming(cert: &Certificate, cert_der: &[u8]) -> Result<Self, Error> {
+            let hash = crypto::digest(HashAlgorithm::Sha256, cert_der);
+            let tbs = &cert.tbs_certificate;
+            let id = EssCertIdV2 {
+                hash_algorithm: None,
+                cert_hash: OctetString::new(hash.as_ref()).map_err(|e| Error::malformed(W, e))?,
+                issuer_serial: Some(IssuerSerial {
+                    issuer: alloc::vec![GeneralName::DirectoryName(tbs.issuer.clone())],
+                    serial_number: Int::new(tbs.serial_number.as_bytes())
+                        .map_err(|e| Error::malformed(W, e))?,
+                }),
+            };
+            Ok(Self {
+                certs: alloc::vec![id],
+                policies: None,
+            })
+        }
+    }
+
+    const W: &str = "ESS signing-certificate-v2";
+}
+
+/// Decodes `SigningCertificate` (v1, `v2 == false`) or `SigningCertificateV2` into the
+/// certificate identifiers, first (the signing certificate's) first.
 pub(crate) fn signing_certificate(v: &Tlv<'_>, v2: bool) -> Result<Vec<EssCertId>, Error> {
     const W: &str = "ESS signing-certificate";
-    let bad = |d: &str| Error::Malformed {
+    let bad = |d: alloc::string::String| Error::Malformed {
         what: W,
         detail: alloc::format!("{d} at byte {}", v.offset),
     };
-    if v.tag != tag::SEQUENCE {
-        return Err(bad("not a SEQUENCE"));
-    }
-    let mut r = v.reader(W)?;
-    let certs = r.expect(tag::SEQUENCE, "certs")?;
-    let mut out = Vec::new();
-    for c in certs.children(W, 32)? {
-        let mut cr = c.reader(W)?;
-        let hash = if v2 {
-            match cr.optional(tag::SEQUENCE)? {
-                Some(ai) => {
-                    let ai = spki::AlgorithmIdentifierOwned::from_der(ai.der(W)?)
-                        .map_err(|e| Error::malformed(W, e))?;
-                    HashAlgorithm::from_oid(&ai.oid)?
-                }
-                None => HashAlgorithm::Sha256,
-            }
-        } else {
-            HashAlgorithm::Sha1
-        };
-        let cert_hash = cr.expect(tag::OCTET_STRING, "certHash")?.content.to_vec();
-        let issuer_serial = match cr.optional(tag::SEQUENCE)? {
-            Some(is) => {
-                let mut ir = is.reader(W)?;
-                let names = ir.expect(tag::SEQUENCE, "issuer")?;
-                let mut dirs = Vec::new();
-                for n in names.children(W, 16)? {
-                    // directoryName [4] EXPLICIT Name
-                    if n.tag == tag::context(4) {
-                        let mut nr = n.reader(W)?;
-                        dirs.push(nr.expect(tag::SEQUENCE, "directoryName")?.raw.to_vec());
-                    }
-                }
-                let serial = ir.expect(tag::INTEGER, "serialNumber")?.content.to_vec();
-                Some((dirs, serial))
-            }
+    // Judged by what it says: a BER value is read through its DER form.
+    let (der, _) = v.der_form(W)?;
+    let summary = |hash, cert_hash: &der::asn1::OctetString, is: &Option<ess::IssuerSerial>| {
+        let issuer_serial = match is {
+            Some(is) => Some(issuer_serial(is).map_err(|e| bad(alloc::format!("{e}")))?),
             None => None,
         };
-        out.push(EssCertId {
+        Ok::<_, Error>(EssCertId {
             hash,
-            cert_hash,
+            cert_hash: cert_hash.as_bytes().to_vec(),
             issuer_serial,
-        });
-    }
+        })
+    };
+    let out = if v2 {
+        let sc =
+            ess::SigningCertificateV2::from_der(&der).map_err(|e| bad(alloc::format!("{e}")))?;
+        sc.certs
+            .iter()
+            .map(|id| summary(id.hash()?, &id.cert_hash, &id.issuer_serial))
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        let sc = ess::SigningCertificate::from_der(&der).map_err(|e| bad(alloc::format!("{e}")))?;
+        sc.certs
+            .iter()
+            .map(|id| summary(HashAlgorithm::Sha1, &id.cert_hash, &id.issuer_serial))
+            .collect::<Result<Vec<_>, _>>()?
+    };
     if out.is_empty() {
-        return Err(bad("no certificate identifier"));
+        return Err(bad("no certificate identifier".into()));
     }
     Ok(out)
+}
+
+/// The directory names (DER `Name`s) and the serial number bytes of an `IssuerSerial`.
+fn issuer_serial(is: &ess::IssuerSerial) -> Result<(Vec<Vec<u8>>, Vec<u8>), der::Error> {
+    use x509_cert::ext::pkix::name::GeneralName;
+    let mut dirs = Vec::new();
+    for n in &is.issuer {
+        if let GeneralName::DirectoryName(name) = n {
+            dirs.push(name.to_der()?);
+        }
+    }
+    Ok((dirs, is.serial_number.as_bytes().to_vec()))
 }
 
 /// An `OCTET STRING` value (message-digest).
@@ -222,20 +401,28 @@ pub(crate) fn certificate_values<'a>(v: &Tlv<'a>) -> Result<Vec<&'a [u8]>, Error
         .collect()
 }
 
-/// Wraps a `BasicOCSPResponse` into an `OCSPResponse` (status successful, id-pkix-ocsp-basic),
-/// the form the OCSP checker takes.
+/// Wraps a `BasicOCSPResponse` into an `OCSPResponse` (status successful, id-pkix-ocsp-basic,
+/// RFC 6960 §4.2.1), the form the OCSP checker takes.
+///
+/// Only a value too long for a DER length (over 256 MiB, which no parsed CAdES value of
+/// imza's inputs reaches) cannot be wrapped: the result is then empty, which every OCSP
+/// parser refuses.
 pub fn wrap_basic_ocsp(basic: &[u8]) -> Vec<u8> {
-    use crate::ber::tlv;
-    // id-pkix-ocsp-basic 1.3.6.1.5.5.7.48.1.1
-    const BASIC: [u8; 11] = [
-        0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01,
-    ];
-    let mut rb = BASIC.to_vec();
-    rb.extend_from_slice(&tlv(tag::OCTET_STRING, basic));
-    let response_bytes = tlv(tag::context(0), &tlv(tag::SEQUENCE, &rb));
-    let mut body = alloc::vec![0x0a, 0x01, 0x00];
-    body.extend_from_slice(&response_bytes);
-    tlv(tag::SEQUENCE, &body)
+    try_wrap_basic_ocsp(basic).unwrap_or_default()
+}
+
+/// [`wrap_basic_ocsp`], with the encoding error.
+pub fn try_wrap_basic_ocsp(basic: &[u8]) -> Result<Vec<u8>, Error> {
+    use x509_ocsp::{OcspResponse, OcspResponseStatus, ResponseBytes};
+    const W: &str = "OCSP response";
+    let response = OcspResponse {
+        response_status: OcspResponseStatus::Successful,
+        response_bytes: Some(ResponseBytes {
+            response_type: const_oid::db::rfc6960::ID_PKIX_OCSP_BASIC,
+            response: der::asn1::OctetString::new(basic).map_err(|e| Error::malformed(W, e))?,
+        }),
+    };
+    response.to_der().map_err(|e| Error::malformed(W, e))
 }
 
 /// Extracts the `BasicOCSPResponse` from an `OCSPResponse` (for embedding as a CAdES value).
@@ -247,4 +434,42 @@ pub fn unwrap_ocsp_response(resp: &[u8]) -> Result<Vec<u8>, Error> {
         detail: "no responseBytes".into(),
     })?;
     Ok(bytes.response.as_bytes().to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn wrapped_basic_ocsp_is_a_successful_ocsp_response() {
+        let basic = [0x30, 0x03, 0x02, 0x01, 0x07];
+        let wrapped = wrap_basic_ocsp(&basic);
+        // OCSPResponse { successful, [0] { id-pkix-ocsp-basic, OCTET STRING basic } }
+        let expected = [
+            0x30, 0x19, 0x0a, 0x01, 0x00, 0xa0, 0x14, 0x30, 0x12, 0x06, 0x09, 0x2b, 0x06, 0x01,
+            0x05, 0x05, 0x07, 0x30, 0x01, 0x01, 0x04, 0x05, 0x30, 0x03, 0x02, 0x01, 0x07,
+        ];
+        assert_eq!(wrapped, expected);
+        assert_eq!(unwrap_ocsp_response(&wrapped).unwrap(), basic);
+    }
+
+    #[test]
+    fn cms_algorithm_protection_round_trips_with_implicit_tags() {
+        let ai = |s: &str| AlgorithmIdentifierOwned {
+            oid: ObjectIdentifier::new_unwrap(s),
+            parameters: None,
+        };
+        let p = CmsAlgorithmProtection {
+            digest_algorithm: ai("2.16.840.1.101.3.4.2.1"),
+            signature_algorithm: Some(ai("1.2.840.10045.4.3.2")),
+            mac_algorithm: None,
+        };
+        let der = p.to_der().unwrap();
+        // [1] IMPLICIT AlgorithmIdentifier: constructed context tag 1 in place of SEQUENCE.
+        assert_eq!(der[0], 0x30);
+        assert_eq!(der[2 + 13], 0xa1);
+        let t = crate::ber::Reader::new(&der, "t").read().unwrap();
+        assert_eq!(cms_algorithm_protection(&t).unwrap(), p);
+    }
 }
