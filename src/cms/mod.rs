@@ -13,12 +13,15 @@ pub mod verify;
 
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
+use core::cell::OnceCell;
 
 use const_oid::ObjectIdentifier;
 use der::Decode;
 use spki::AlgorithmIdentifierOwned;
 
+pub use crate::ber::NotDer;
 use crate::ber::{tag, Reader, Tlv};
+use crate::crypto::{DigestValue, HashAlgorithm, Hasher};
 use crate::error::Error;
 
 /// Largest CMS input parsed (an enveloping signature holds the whole document).
@@ -59,7 +62,7 @@ pub struct SignedData<'a> {
     /// The `eContentType` element as encoded (archive timestamps v3 hash it).
     pub content_type_raw: &'a [u8],
     /// The encapsulated content; `None` for a detached signature.
-    pub content: Option<Cow<'a, [u8]>>,
+    pub content: Option<EContent<'a>>,
     /// Certificates (DER), other certificate formats skipped.
     pub certificates: Vec<&'a [u8]>,
     /// CRLs (DER) from `crls`.
@@ -72,6 +75,92 @@ pub struct SignedData<'a> {
     pub certificate_choices: Vec<&'a [u8]>,
     /// Every `RevocationInfoChoice` element as encoded (archive time-stamp v3 hash index).
     pub revocation_choices: Vec<&'a [u8]>,
+}
+
+/// The encapsulated content (`eContent`) as slices of the input, never copied by parsing.
+///
+/// A DER signature holds it in one primitive OCTET STRING: one slice. A BER one written by
+/// a streaming signer (`openssl cms -sign -stream`, Java) holds it in a constructed OCTET
+/// STRING of many segments (often 1-4 KiB each): one slice per segment. Joining those would
+/// take as much memory again as the content (a 200 MB `.p7m` read whole would need 400 MB),
+/// so hash them with [`EContent::digest`] / [`EContent::digests`] or walk
+/// [`EContent::segments`].
+///
+/// For callers that need the octets in one piece it dereferences to `[u8]`: free for one
+/// segment, while for several the first dereference joins them once (allocating the content's
+/// size) and keeps the result.
+#[derive(Clone, Debug)]
+pub struct EContent<'a> {
+    segments: Vec<&'a [u8]>,
+    len: usize,
+    joined: OnceCell<Vec<u8>>,
+}
+
+impl<'a> EContent<'a> {
+    fn new(segments: Vec<&'a [u8]>) -> Self {
+        let len = segments.iter().map(|s| s.len()).sum();
+        Self {
+            segments,
+            len,
+            joined: OnceCell::new(),
+        }
+    }
+
+    /// The number of content octets.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the content is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The content in encoded order: one slice, or the segments of a BER constructed
+    /// OCTET STRING.
+    pub fn segments(&self) -> &[&'a [u8]] {
+        &self.segments
+    }
+
+    /// The content as one slice of the input, when it is encoded in one piece.
+    pub fn as_contiguous(&self) -> Option<&'a [u8]> {
+        match self.segments.as_slice() {
+            [] => Some(&[]),
+            [one] => Some(one),
+            _ => None,
+        }
+    }
+
+    /// The content's digest, segment by segment (no copy).
+    pub fn digest(&self, alg: HashAlgorithm) -> DigestValue {
+        let mut h = Hasher::new(alg);
+        for s in &self.segments {
+            h.update(s);
+        }
+        h.finish()
+    }
+
+    /// The content's digests with each of `algs`, in one pass over the segments.
+    pub fn digests(&self, algs: &[HashAlgorithm]) -> Vec<DigestValue> {
+        let mut hs: Vec<Hasher> = algs.iter().map(|a| Hasher::new(*a)).collect();
+        for s in &self.segments {
+            for h in &mut hs {
+                h.update(s);
+            }
+        }
+        hs.into_iter().map(Hasher::finish).collect()
+    }
+}
+
+impl core::ops::Deref for EContent<'_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self.as_contiguous() {
+            Some(s) => s,
+            None => self.joined.get_or_init(|| self.segments.concat()),
+        }
+    }
 }
 
 /// How a `SignerInfo` names its certificate.
@@ -112,6 +201,8 @@ pub struct SignerInfo<'a> {
 pub struct Attributes<'a> {
     /// The set as encoded, with its `[0]`/`[1]` tag.
     pub raw: &'a [u8],
+    /// Where the set starts in the input.
+    pub offset: usize,
     /// The attributes in encoded order.
     pub list: Vec<Attribute<'a>>,
 }
@@ -147,6 +238,23 @@ impl Attributes<'_> {
         parts.sort();
         let sorted = crate::ber::tlv(tag::SET, &parts.concat());
         (sorted != self.to_be_signed()).then_some(sorted)
+    }
+
+    /// What RFC 5652 §5.4 says the signature covers: the DER encoding of the `SET OF
+    /// Attribute` (universal SET tag), and, when the set was sent in another encoding, the
+    /// first place where it departs from DER.
+    ///
+    /// Verifiers that re-encode the attributes before checking the signature (OpenSSL,
+    /// BouncyCastle) check it over these bytes; see [`crate::cms::verify`] for how imza
+    /// judges a signature that only verifies over the attributes as sent.
+    pub fn to_be_signed_der(&self) -> Result<(Vec<u8>, Option<NotDer>), Error> {
+        let as_sent = self.to_be_signed();
+        let mut r = Reader::new(&as_sent, "CMS signedAttrs");
+        let set = r.read()?;
+        let (der, not_der) = set.der_form("CMS signedAttrs")?;
+        // Offsets in `as_sent` are those of the set in the SignerInfo; make them absolute.
+        let base = self.offset;
+        Ok((der, not_der.map(|n| n.shifted(base))))
     }
 
     /// All attributes of type `oid`.
@@ -264,7 +372,7 @@ fn signed_data<'a>(sd: &Tlv<'a>) -> Result<SignedData<'a>, Error> {
             let mut x = explicit.reader(W)?;
             let os = x.read()?;
             x.finish("eContent")?;
-            Some(os.octets("CMS eContent")?)
+            Some(EContent::new(os.octet_segments("CMS eContent")?))
         }
         None => None,
     };
@@ -402,7 +510,11 @@ fn attributes<'a>(set: &Tlv<'a>, what: &'static str) -> Result<Attributes<'a>, E
             value_tlvs,
         });
     }
-    Ok(Attributes { raw: set.raw, list })
+    Ok(Attributes {
+        raw: set.raw,
+        offset: set.offset,
+        list,
+    })
 }
 
 impl<'a> Attribute<'a> {
