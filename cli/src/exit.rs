@@ -91,6 +91,11 @@ pub(crate) fn read_small(path: &PathBuf) -> Result<Vec<u8>, Failure> {
 }
 
 /// Reads a file whole if it is at most `limit` bytes.
+///
+/// A regular file's size is known before reading: one over the limit is refused by its
+/// metadata, without reading a byte of it (a 2 GiB file must not cost 512 MiB of reading and
+/// memory to be refused). A pipe, a device or a file that grows while read is read up to one
+/// byte past the limit and refused then.
 pub(crate) fn read_limited(path: &PathBuf, limit: u64) -> Result<Vec<u8>, Failure> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| Failure::io(path, &e))?;
@@ -101,17 +106,32 @@ pub(crate) fn read_limited(path: &PathBuf, limit: u64) -> Result<Vec<u8>, Failur
             message: format!("{}: is a directory, not a file", path.display()),
         });
     }
-    let mut buf = Vec::new();
+    if meta.is_file() && meta.len() > limit {
+        return Err(too_large(path, Some(meta.len()), limit));
+    }
+    // The known size (capped) is the capacity: no reallocation while reading.
+    let expected = if meta.is_file() { meta.len() } else { 0 };
+    let mut buf = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     file.take(limit + 1)
         .read_to_end(&mut buf)
         .map_err(|e| Failure::io(path, &e))?;
     if buf.len() as u64 > limit {
-        return Err(Failure {
-            code: DATA,
-            message: format!("{}: larger than {} MiB", path.display(), limit >> 20),
-        });
+        return Err(too_large(path, None, limit));
     }
     Ok(buf)
+}
+
+/// An input over its size limit (EX_DATAERR), with its size when known.
+fn too_large(path: &Path, size: Option<u64>, limit: u64) -> Failure {
+    let size = size.map_or_else(String::new, |s| format!(" ({s} bytes)"));
+    Failure {
+        code: DATA,
+        message: format!(
+            "{}: larger than {} MiB{size}, the most this command reads",
+            path.display(),
+            limit >> 20
+        ),
+    }
 }
 
 /// Writes command output to stdout. A closed pipe (`imza ... | head -1`) ends output

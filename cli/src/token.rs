@@ -198,19 +198,27 @@ fn read_public_key(p: &PathBuf) -> Result<Vec<u8>, Failure> {
     Ok(bytes) // DER SPKI; parsing below says if it is not
 }
 
-fn verify(a: &VerifyArgs) -> Result<u8, Failure> {
-    let token = match a.token.as_deref() {
-        Some(t) if t != "-" => t.to_string(),
+/// The token: the argument, or stdin. `Err` inside is a token that cannot be one (not
+/// UTF-8), judged invalid later like any other malformed token; `Err` outside is stdin that
+/// cannot be read.
+fn read_token(a: &VerifyArgs) -> Result<Result<String, String>, Failure> {
+    match a.token.as_deref() {
+        Some(t) if t != "-" => Ok(Ok(t.to_string())),
         _ => {
-            let mut s = String::new();
+            let mut bytes = Vec::new();
             std::io::stdin()
                 .take(imza::jose::jws::MAX_TOKEN_LEN as u64 + 1)
-                .read_to_string(&mut s)
+                .read_to_end(&mut bytes)
                 .map_err(|e| Failure::io(&PathBuf::from("-"), &e))?;
-            s
+            // A compact JWS is ASCII: bytes that are not even UTF-8 make a malformed token
+            // (exit 1), not an unreadable input (66).
+            Ok(String::from_utf8(bytes).map_err(|e| not_utf8(&e)))
         }
-    };
-    let token = token.trim();
+    }
+}
+
+fn verify(a: &VerifyArgs) -> Result<u8, Failure> {
+    let token = read_token(a)?;
     let time = match &a.at {
         Some(s) => UnixTime::parse_rfc3339(s).map_err(|e| Failure::usage(format!("--at: {e}")))?,
         None => now(),
@@ -279,6 +287,10 @@ fn verify(a: &VerifyArgs) -> Result<u8, Failure> {
     v.leeway = a.leeway;
     v.issuer.clone_from(&a.iss);
     v.audiences.clone_from(&a.aud);
+    let token = match &token {
+        Ok(t) => t.trim(),
+        Err(reason) => return invalid(a, reason),
+    };
     let result = verifier.verify_compact(token).and_then(|verified| {
         let claims = Claims::validate(&verified, &v)?;
         if let Some(n) = &a.nonce {
@@ -309,17 +321,25 @@ fn verify(a: &VerifyArgs) -> Result<u8, Failure> {
             exit::print_stdout(&out)?;
             Ok(exit::OK)
         }
-        Err(e) => {
-            eprintln!("imza: token: {e}");
-            if a.json {
-                exit::print_stdout(&format!(
-                    "{:#}\n",
-                    serde_json::json!({ "valid": false, "reason": e.to_string() })
-                ))?;
-            }
-            Ok(exit::INVALID)
-        }
+        Err(e) => invalid(a, &e.to_string()),
     }
+}
+
+/// A token that does not verify: the reason on stderr (and as JSON), exit 1.
+fn invalid(a: &VerifyArgs, reason: &str) -> Result<u8, Failure> {
+    eprintln!("imza: token: {reason}");
+    if a.json {
+        exit::print_stdout(&format!(
+            "{:#}\n",
+            serde_json::json!({ "valid": false, "reason": reason })
+        ))?;
+    }
+    Ok(exit::INVALID)
+}
+
+fn not_utf8(e: &std::string::FromUtf8Error) -> String {
+    let at = e.utf8_error().valid_up_to();
+    format!("the token read from stdin is not UTF-8 text (invalid byte at offset {at}); a JWS compact token is ASCII")
 }
 
 fn now() -> UnixTime {
