@@ -185,7 +185,12 @@ fn bench(c: &mut Criterion) {
     trust
         .add_pem_or_der(&read(&format!("{P256}/root.der")))
         .unwrap();
-    let opts = VerifyOptions::new(&trust, UnixTime::from_secs(now()));
+    let mut opts = VerifyOptions::new(&trust, UnixTime::from_secs(now()));
+    // A revocation status is required: the test PKI's CRLs (checked in every iteration).
+    opts.crls = vec![
+        read(&format!("{P256}/intermediate.crl")),
+        read(&format!("{P256}/root.crl")),
+    ];
     let inputs = inputs();
     for i in &inputs {
         let report = cades::verify(&i.cms, Content::Detached(&i.content), &opts).unwrap();

@@ -58,7 +58,7 @@ cmd() { # index -> the command line
   case $1 in
     0) echo sha256sum "$big" ;;
     1) echo openssl dgst -sha256 "$big" ;;
-    2) echo "$imza" verify "$sig" --detached "$big" --trust "$p256/root.pem" --json ;;
+    2) echo "$imza" verify "$sig" --detached "$big" --trust "$p256/root.pem" --crl "$p256/intermediate.crl" --crl "$p256/root.crl" --json ;;
     3) echo openssl cms -verify -binary -inform DER -in "$sig" -content "$big" \
          -CAfile "$p256/root.pem" -purpose any -out /dev/null ;;
   esac
