@@ -209,12 +209,21 @@ pub fn verify_parsed(
     content: Content<'_>,
     opts: &VerifyOptions<'_>,
 ) -> Report {
+    // The embedded content, whatever else was given: `check_content` refuses a second one,
+    // and a caller who skipped it still gets the embedded content judged, never the other.
+    // BER-chunked content is hashed segment by segment in place, not copied, unless a
+    // signer signs the content itself (Ed25519 without signed attributes).
+    let digests: Vec<DigestValue>;
     let content_ref = match (content, &sd.content) {
-        (Content::Attached, Some(c)) => ContentRef::Bytes(c),
+        (_, Some(c)) => match c.as_contiguous() {
+            Some(b) => ContentRef::Bytes(b),
+            None if !sd.signers.iter().any(cms::verify::needs_content_bytes) => {
+                digests = c.digests(&required_digests(sd));
+                ContentRef::Digests(&digests)
+            }
+            None => ContentRef::Bytes(c),
+        },
         (Content::Attached, None) => ContentRef::Missing,
-        // Refused by `check_content`; a caller of this function who skipped it still gets
-        // the embedded content judged, never the other one.
-        (_, Some(c)) => ContentRef::Bytes(c),
         (Content::Detached(b), None) => ContentRef::Bytes(b),
         (Content::DetachedDigests(d), None) => ContentRef::Digests(d),
     };
@@ -769,25 +778,7 @@ fn fail(rep: &mut SignatureReport, ind: Indication, sub: SubIndication, msg: Str
 }
 
 fn failure_indication(f: &Failure) -> (Indication, SubIndication) {
-    match f {
-        Failure::Format(_) => (Indication::TOTAL_FAILED, SubIndication::FORMAT_FAILURE),
-        Failure::Hash(_) => (Indication::TOTAL_FAILED, SubIndication::HASH_FAILURE),
-        Failure::SigCrypto(_) => (Indication::TOTAL_FAILED, SubIndication::SIG_CRYPTO_FAILURE),
-        Failure::NoSigningCertificate(_) => (
-            Indication::INDETERMINATE,
-            SubIndication::NO_SIGNING_CERTIFICATE_FOUND,
-        ),
-        Failure::SignedDataNotFound(_) => (
-            Indication::INDETERMINATE,
-            SubIndication::SIGNED_DATA_NOT_FOUND,
-        ),
-        Failure::Unsupported(_) => (
-            Indication::INDETERMINATE,
-            SubIndication::CRYPTO_CONSTRAINTS_FAILURE,
-        ),
-        #[allow(unreachable_patterns)]
-        _ => (Indication::INDETERMINATE, SubIndication::FORMAT_FAILURE),
-    }
+    f.indication()
 }
 
 fn signer_ref(check: &SignerCheck, si: &SignerInfo<'_>) -> Option<SignerRef> {
