@@ -251,13 +251,22 @@ fn openssl_crls_revoked_good_and_revoked_later() {
             reason: Some(1)
         })
     );
-    // Before the revocation, the revoked certificate was good.
+    // Before the revocation, the revoked certificate was good: the 2028 CRL, read in March
+    // 2028, speaks for 2027.
     let crl_2028 =
         Crl::parse(&std::fs::read(pki("ecdsa-p256/intermediate-2028.crl")).unwrap()).unwrap();
+    let mut read_2028 = t2027.clone();
+    read_2028.now = Some(UnixTime::parse_rfc3339("2028-03-01T00:00:00Z").unwrap());
     assert_eq!(
-        crl_2028.check(&cert("ecdsa-p256/revoked-later"), &issuer, &t2027),
+        crl_2028.check(&cert("ecdsa-p256/revoked-later"), &issuer, &read_2028),
         Ok(Status::Good)
     );
+    // Read in 2027 (the current time defaults to the validation time), it is dated in the
+    // future and refused.
+    assert!(matches!(
+        crl_2028.check(&cert("ecdsa-p256/revoked-later"), &issuer, &t2027),
+        Err(CrlError::IssuedInFuture(_))
+    ));
     assert!(matches!(
         crl_2028.check(
             &cert("ecdsa-p256/revoked-later"),

@@ -10,7 +10,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    clippy::cloned_ref_to_slice_refs
 )]
 
 use std::path::{Path, PathBuf};
@@ -590,14 +591,13 @@ fn ocsp_choice(resp: &[u8]) -> Vec<u8> {
 }
 
 fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
     let n = content.len();
-    if n < 0x80 {
-        out.push(n as u8);
-    } else if n < 0x100 {
-        out.extend([0x81, n as u8]);
-    } else {
-        out.extend([0x82, (n >> 8) as u8, n as u8]);
+    let len = u16::try_from(n).unwrap().to_be_bytes();
+    let mut out = vec![tag];
+    match n {
+        0..0x80 => out.push(len[1]),
+        0x80..0x100 => out.extend([0x81, len[1]]),
+        _ => out.extend([0x82, len[0], len[1]]),
     }
     out.extend_from_slice(content);
     out
