@@ -18,7 +18,6 @@ use der::asn1::{OctetString, SetOfVec, UtcTime};
 use der::{Any, Decode, Encode};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
-use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::Certificate;
 
 use crate::ber::{tag, tlv};
@@ -77,44 +76,11 @@ fn attribute(oid: ObjectIdentifier, value_der: &[u8]) -> Result<Attribute, Error
     Ok(Attribute { oid, values })
 }
 
-/// `SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2, policies ... OPTIONAL }`
-/// (RFC 5035 §3; no policies are written).
-#[derive(Clone, Debug, der::Sequence)]
-struct SigningCertificateV2 {
-    certs: Vec<EssCertIdV2>,
-}
-
-/// `ESSCertIDv2 ::= SEQUENCE { hashAlgorithm DEFAULT id-sha256, certHash, issuerSerial
-/// OPTIONAL }`: the hash algorithm is left out for SHA-256, as DER requires of a DEFAULT.
-#[derive(Clone, Debug, der::Sequence)]
-struct EssCertIdV2 {
-    cert_hash: OctetString,
-    issuer_serial: Option<IssuerSerial>,
-}
-
-/// `IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber CertificateSerialNumber }`.
-#[derive(Clone, Debug, der::Sequence)]
-struct IssuerSerial {
-    issuer: Vec<GeneralName>,
-    serial_number: x509_cert::serial_number::SerialNumber,
-}
-
 /// ESS signing-certificate-v2 naming `cert` by SHA-256 hash, issuer and serial number.
 fn signing_certificate_v2(cert: &Certificate, cert_der: &[u8]) -> Result<Vec<u8>, Error> {
-    let hash = crypto::digest(HashAlgorithm::Sha256, cert_der);
-    SigningCertificateV2 {
-        certs: alloc::vec![EssCertIdV2 {
-            cert_hash: OctetString::new(hash.as_ref()).map_err(enc)?,
-            issuer_serial: Some(IssuerSerial {
-                issuer: alloc::vec![GeneralName::DirectoryName(
-                    cert.tbs_certificate.issuer.clone()
-                )],
-                serial_number: cert.tbs_certificate.serial_number.clone(),
-            }),
-        }],
-    }
-    .to_der()
-    .map_err(enc)
+    attr::ess::SigningCertificateV2::naming(cert, cert_der)?
+        .to_der()
+        .map_err(enc)
 }
 
 /// `OtherRevocationInfoFormat ::= SEQUENCE { otherRevInfoFormat OID, otherRevInfo ANY }`
