@@ -2,7 +2,8 @@
 //! generated test PKI's CA database, and CRLs made by `openssl ca -gencrl`.
 //!
 //! The PKI's certificates name http://127.0.0.1:18080/ (OCSP) and
-//! http://127.0.0.1:18090/... (CRLs); the online test serves exactly those.
+//! http://127.0.0.1:18090/... (CRLs); the online test serves those paths on free ports and
+//! its transport sends the two addresses there, so no fixed port can be busy.
 #![cfg(feature = "http")]
 #![allow(
     clippy::unwrap_used,
@@ -12,7 +13,7 @@
 )]
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -25,6 +26,7 @@ use imza::revocation::{Checker, Source};
 use imza::time::UnixTime;
 use imza::transport::{BlockingHttp, Method, Request, Transport};
 use imza::trust::TrustStore;
+use imza_test_support::free_port;
 
 fn pki(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -53,14 +55,6 @@ impl Drop for Responder {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Starts a responder for the ecdsa-p256 intermediate's database, signing with `signer`.
@@ -352,13 +346,37 @@ fn offline_path_revocation_with_supplied_crls() {
     assert!(matches!(err, PathError::RevocationUnknown { .. }), "{err}");
 }
 
-/// The real HTTP client, counting requests (to show the cache at work).
-struct Counting(BlockingHttp, std::sync::atomic::AtomicUsize);
+/// The real HTTP client, counting requests (to show the cache at work). What the
+/// certificates address at 127.0.0.1:18080 (OCSP) and 127.0.0.1:18090 (CRLs) goes to the
+/// ports the test's servers got, as a DNS name or a proxy would move it: the URL asked for
+/// stays the one in the certificate.
+struct Counting {
+    http: BlockingHttp,
+    requests: std::sync::atomic::AtomicUsize,
+    ocsp_port: u16,
+    crl_port: u16,
+}
 
 impl Transport for Counting {
     fn send(&self, req: &Request<'_>) -> Result<imza::transport::Response, imza::Error> {
-        self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        self.0.send(req)
+        self.requests
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let url = req
+            .url
+            .replacen(
+                "//127.0.0.1:18080/",
+                &format!("//127.0.0.1:{}/", self.ocsp_port),
+                1,
+            )
+            .replacen(
+                "//127.0.0.1:18090/",
+                &format!("//127.0.0.1:{}/", self.crl_port),
+                1,
+            );
+        self.http.send(&Request {
+            url: &url,
+            ..req.clone()
+        })
     }
 }
 
@@ -392,19 +410,19 @@ fn crl_server(listener: TcpListener) {
 
 #[test]
 fn online_path_revocation_fetches_ocsp_and_crls_named_by_the_certificates() {
-    // The fixed ports the PKI's AIA and CRL distribution points name.
-    let Ok(crl_listener) = TcpListener::bind("127.0.0.1:18090") else {
-        eprintln!("SKIPPED online revocation test: port 18090 is busy");
-        return;
-    };
-    if TcpStream::connect(("127.0.0.1", 18080)).is_ok() {
-        eprintln!("SKIPPED online revocation test: port 18080 is busy");
-        return;
-    }
+    // Free ports stand in for the fixed ones the PKI's AIA and CRL distribution points name.
+    let crl_listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let crl_port = crl_listener.local_addr().unwrap().port();
     crl_server(crl_listener);
-    let _r = responder(18080, "ecdsa-p256/ocsp-responder");
+    let ocsp_port = free_port();
+    let _r = responder(ocsp_port, "ecdsa-p256/ocsp-responder");
     let t = now();
-    let http = Counting(BlockingHttp::new(), std::sync::atomic::AtomicUsize::new(0));
+    let http = Counting {
+        http: BlockingHttp::new(),
+        requests: std::sync::atomic::AtomicUsize::new(0),
+        ocsp_port,
+        crl_port,
+    };
 
     let mut checker = Checker::online(&http);
     let ev = checker.check(&validate("signer", t), t).unwrap();
@@ -417,10 +435,13 @@ fn online_path_revocation_fetches_ocsp_and_crls_named_by_the_certificates() {
     );
 
     // The same path again: everything comes from the cache.
-    let fetched = http.1.load(std::sync::atomic::Ordering::SeqCst);
+    let fetched = http.requests.load(std::sync::atomic::Ordering::SeqCst);
     assert_eq!(fetched, 2, "one OCSP request and one CRL download");
     checker.check(&validate("signer", t), t).unwrap();
-    assert_eq!(http.1.load(std::sync::atomic::Ordering::SeqCst), fetched);
+    assert_eq!(
+        http.requests.load(std::sync::atomic::Ordering::SeqCst),
+        fetched
+    );
 
     let err = checker.check(&validate("revoked", t), t).unwrap_err();
     assert!(matches!(err, PathError::Revoked { .. }), "{err}");
