@@ -3,8 +3,9 @@
 //! the "JOSE pitfalls" list (each with its exact typed error), JWKS selection and caching
 //! (fault-injection transport and real HTTP), and the issuing side with key rotation.
 //!
-//! Shared vectors come from `IMZA_SHARED_VECTORS` or `../shared/test-vectors` next to the crate;
-//! when they are absent, the tests that need them print SKIPPED and return.
+//! Shared vectors (`jose/`, `wycheproof/`) come from `IMZA_SHARED_VECTORS` or
+//! `../shared/test-vectors` next to the workspace; when they are absent, the tests that need
+//! them fail under `CI=true` and print SKIPPED otherwise (`imza_test_support::shared`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -26,6 +27,7 @@ use imza::jose::{ClaimError, JoseError};
 use imza::time::UnixTime;
 use imza::transport::{Method, Request, Response, Transport};
 use imza::trust::TrustStore;
+use imza_test_support::shared;
 use serde_json::{json, Map, Value};
 
 // ---------------------------------------------------------------------------------------------
@@ -45,22 +47,6 @@ const ALL_ALGS: [&str; 13] = [
     "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
     "ES384", "ES512", "EdDSA",
 ];
-
-/// The shared vector directory, or `None` (after a loud SKIPPED) when it is absent.
-fn shared(test: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("IMZA_SHARED_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/test-vectors"));
-    if dir.join("jose").is_dir() && dir.join("wycheproof").is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "\n*** SKIPPED {test}: shared test vectors not found at {} (set IMZA_SHARED_VECTORS) ***\n",
-            dir.display()
-        );
-        None
-    }
-}
 
 fn local(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
@@ -182,7 +168,7 @@ fn is_malformed(e: &JoseError, part: &str) -> bool {
 /// Loads a cookbook JWS example and its verification key (private members dropped; the
 /// cookbook's JWK with `d` is refused as a public key, which is asserted).
 fn cookbook(dir: &Path, rel: &str) -> (Value, Jwk) {
-    let v = read_json(&dir.join("jose").join(rel));
+    let v = read_json(&dir.join(rel));
     let key = &v["input"]["key"];
     if key.get("d").is_some() {
         // imza refuses a private JWK where a public key is expected: the caller has mixed up
@@ -259,7 +245,7 @@ fn check_cookbook_jws(dir: &Path, rel: &str, verified: &mut Vec<String>) {
 
 #[test]
 fn rfc7520_section4_signatures_verify() {
-    let Some(dir) = shared("rfc7520_section4_signatures_verify") else {
+    let Some(dir) = shared("jose") else {
         return;
     };
     let mut verified = Vec::new();
@@ -276,7 +262,7 @@ fn rfc7520_section4_signatures_verify() {
 
 #[test]
 fn rfc7520_4_5_detached_content() {
-    let Some(dir) = shared("rfc7520_4_5_detached_content") else {
+    let Some(dir) = shared("jose") else {
         return;
     };
     let (v, jwk) = cookbook(&dir, "jws/4_5.signature_with_detached_content.json");
@@ -324,7 +310,7 @@ fn rfc7520_4_5_detached_content() {
 
 #[test]
 fn rfc7520_4_6_protecting_specific_header_fields() {
-    let Some(dir) = shared("rfc7520_4_6_protecting_specific_header_fields") else {
+    let Some(dir) = shared("jose") else {
         return;
     };
     let (v, jwk) = cookbook(&dir, "jws/4_6.protecting_specific_header_fields.json");
@@ -390,7 +376,7 @@ fn rfc7520_4_6_protecting_specific_header_fields() {
 
 #[test]
 fn rfc7520_4_7_unprotected_alg_is_refused() {
-    let Some(dir) = shared("rfc7520_4_7_unprotected_alg_is_refused") else {
+    let Some(dir) = shared("jose") else {
         return;
     };
     // §4.7 "protecting content only": no protected header, alg only in the unprotected one.
@@ -414,10 +400,10 @@ fn rfc7520_4_7_unprotected_alg_is_refused() {
 
 #[test]
 fn rfc7520_4_8_multiple_signatures_one_at_a_time() {
-    let Some(dir) = shared("rfc7520_4_8_multiple_signatures_one_at_a_time") else {
+    let Some(dir) = shared("jose") else {
         return;
     };
-    let v = read_json(&dir.join("jose/jws/4_8.multiple_signatures.json"));
+    let v = read_json(&dir.join("jws/4_8.multiple_signatures.json"));
     let keys: Vec<Jwk> = v["input"]["key"]
         .as_array()
         .unwrap()
@@ -489,11 +475,11 @@ fn rfc7515_appendix_a_examples() {
 
 #[test]
 fn rfc7797_unencoded_payload_through_crit() {
-    let Some(dir) = shared("rfc7797_unencoded_payload_through_crit") else {
+    let Some(dir) = shared("jose") else {
         return;
     };
     // The cookbook's compact-compatible b64:false example (header with crit ["b64"]).
-    let v = read_json(&dir.join("jose/rfc7797/hmac-sha2_b64_false.json"));
+    let v = read_json(&dir.join("rfc7797/hmac-sha2_b64_false.json"));
     let jwk = jwk_from(&v["input"]["key"]).unwrap();
     let verifier = Verifier::new(&["HS256"])
         .unwrap()
@@ -543,7 +529,7 @@ fn rfc7797_unencoded_payload_through_crit() {
 
     // The cookbook's "4.2" file predates the final RFC: its header has b64:false without
     // crit. RFC 7797 §6 requires b64 to be listed in crit, so imza refuses it.
-    let old = read_json(&dir.join("jose/rfc7797/4.2.hmac-sha2_b64_false.json"));
+    let old = read_json(&dir.join("rfc7797/4.2.hmac-sha2_b64_false.json"));
     let flat = old["output"]["json_flat"].to_string();
     assert_eq!(
         verifier.verify_flattened(flat.as_bytes()).unwrap_err(),
@@ -553,7 +539,7 @@ fn rfc7797_unencoded_payload_through_crit() {
 
 #[test]
 fn rfc8037_ed25519_signature_verifies() {
-    let Some(dir) = shared("rfc8037_ed25519_signature_verifies") else {
+    let Some(dir) = shared("jose") else {
         return;
     };
     let (v, jwk) = cookbook(&dir, "curve25519/jws.json");
@@ -761,7 +747,7 @@ fn group_keys(group: &Value) -> Result<Jwks, JoseError> {
 }
 
 fn run_wycheproof(dir: &Path, file: &str) -> Tally {
-    let doc = read_json(&dir.join("wycheproof").join(file));
+    let doc = read_json(&dir.join(file));
     let mut t = Tally::default();
     for group in doc["testGroups"].as_array().unwrap() {
         let keys = group_keys(group);
@@ -836,7 +822,7 @@ fn run_wycheproof(dir: &Path, file: &str) -> Tally {
 
 #[test]
 fn wycheproof_json_web_signature() {
-    let Some(dir) = shared("wycheproof_json_web_signature") else {
+    let Some(dir) = shared("wycheproof") else {
         return;
     };
     let t = run_wycheproof(&dir, "json_web_signature_test.json");
@@ -847,7 +833,7 @@ fn wycheproof_json_web_signature() {
 
 #[test]
 fn wycheproof_json_web_key() {
-    let Some(dir) = shared("wycheproof_json_web_key") else {
+    let Some(dir) = shared("wycheproof") else {
         return;
     };
     let t = run_wycheproof(&dir, "json_web_key_test.json");
@@ -857,7 +843,7 @@ fn wycheproof_json_web_key() {
 
 #[test]
 fn wycheproof_json_web_crypto() {
-    let Some(dir) = shared("wycheproof_json_web_crypto") else {
+    let Some(dir) = shared("wycheproof") else {
         return;
     };
     let t = run_wycheproof(&dir, "json_web_crypto_test.json");
@@ -869,12 +855,12 @@ fn wycheproof_json_web_crypto() {
 
 #[test]
 fn wycheproof_errata_are_what_they_claim() {
-    let Some(dir) = shared("wycheproof_errata_are_what_they_claim") else {
+    let Some(dir) = shared("wycheproof") else {
         return;
     };
     // Figure 20 / 27 (tcId 346, 347): refused only because the JWK's alg member names
     // another algorithm. Without that member the same keys verify the same tokens.
-    let doc = read_json(&dir.join("wycheproof/json_web_signature_test.json"));
+    let doc = read_json(&dir.join("json_web_signature_test.json"));
     let mut seen = 0;
     for group in doc["testGroups"].as_array().unwrap() {
         for case in group["tests"].as_array().unwrap() {
@@ -930,12 +916,11 @@ fn wycheproof_errata_are_what_they_claim() {
 
 #[test]
 fn rsa_keys_with_a_bad_exponent_or_the_roca_fingerprint_are_refused() {
-    let Some(dir) = shared("rsa_keys_with_a_bad_exponent_or_the_roca_fingerprint_are_refused")
-    else {
+    let Some(dir) = shared("wycheproof") else {
         return;
     };
     // Wycheproof's ROCA key (CVE-2017-15361) and e = 1 key, each refused when it is bound.
-    let doc = read_json(&dir.join("wycheproof/json_web_key_test.json"));
+    let doc = read_json(&dir.join("json_web_key_test.json"));
     let mut seen = 0;
     for group in doc["testGroups"].as_array().unwrap() {
         let want = match group["comment"].as_str().unwrap() {

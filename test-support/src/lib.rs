@@ -68,16 +68,19 @@ fn current_test() -> String {
 /// Skips the current test because an input is missing (`why` says which and how to get it):
 /// under CI this panics, failing the test; elsewhere it prints `SKIPPED <test>: <why>` to the
 /// real stderr and returns, and the caller returns too.
+#[track_caller]
 pub fn skip(why: impl Display) {
     skip_or_fail(&["CI"], why);
 }
 
 /// As [`skip`], and the test also fails when the switch `require` (one of the
 /// `IMZA_REQUIRE_*` constants) is on.
+#[track_caller]
 pub fn skip_unless(require: &str, why: impl Display) {
     skip_or_fail(&["CI", require], why);
 }
 
+#[track_caller]
 #[allow(clippy::panic, reason = "a test fails by panicking")]
 fn skip_or_fail(switches: &[&str], why: impl Display) {
     let test = current_test();
@@ -108,12 +111,14 @@ pub fn shared_vectors() -> PathBuf {
 
 /// `rel` (a file or folder) inside the shared test vectors, or `None` after [`skip_unless`]
 /// with [`REQUIRE_SHARED`] when it is not there.
+#[track_caller]
 pub fn shared(rel: &str) -> Option<PathBuf> {
     shared_required_by(REQUIRE_SHARED, rel)
 }
 
 /// As [`shared`], and a missing `rel` also fails the test when the domain switch `require`
 /// is on.
+#[track_caller]
 pub fn shared_required_by(require: &str, rel: &str) -> Option<PathBuf> {
     let path = shared_vectors().join(rel);
     if path.exists() {
@@ -130,11 +135,13 @@ pub fn shared_required_by(require: &str, rel: &str) -> Option<PathBuf> {
 
 /// Whether `program args` runs and exits 0 (the args are a cheap probe such as `--version`);
 /// otherwise [`skip`] with the reason and `false`.
+#[track_caller]
 pub fn have_tool(program: &str, args: &[&str]) -> bool {
     have_tool_required_by("CI", program, args)
 }
 
 /// As [`have_tool`], and a missing tool also fails the test when the switch `require` is on.
+#[track_caller]
 pub fn have_tool_required_by(require: &str, program: &str, args: &[&str]) -> bool {
     let why = match Command::new(program)
         .args(args)
@@ -168,6 +175,7 @@ pub fn free_port() -> u16 {
 
 /// Whether the fixed loopback `port` (one that fixtures name, so it cannot be chosen) is
 /// free; a busy port is [`skip`]ped.
+#[track_caller]
 pub fn fixed_port_free(port: u16) -> bool {
     if TcpListener::bind(("127.0.0.1", port)).is_ok() {
         return true;
