@@ -4,9 +4,9 @@
 //! format 1.1, and the challenge stores (Redis against a real `redis-server` on loopback,
 //! with the `redis` feature).
 //!
-//! Without the vector folder the vector tests say so loudly and pass, unless
-//! `IMZA_REQUIRE_WEBEID=1`. Without `redis-server` the Redis test says so loudly and
-//! passes, unless `IMZA_REQUIRE_REDIS=1`.
+//! Without the vector folder the vector tests fail under `CI=true` or
+//! `IMZA_REQUIRE_WEBEID=1` and print SKIPPED otherwise; without `redis-server` the Redis test
+//! does the same, its switch being `IMZA_REQUIRE_REDIS=1` (`imza_test_support`).
 //!
 //! Revocation: the vectors' OCSP responders cannot be asked again and no recorded responses
 //! cover the token certificates, so the token vectors run with `RevocationMode::Off`. The
@@ -31,29 +31,13 @@ use imza::webeid::{
     self, Challenge, ChallengeError, ChallengeStore, MemoryChallengeStore, RevocationCheck,
     RevocationMode, WebEidError, WebEidOptions,
 };
+use imza_test_support::{shared_required_by, REQUIRE_WEBEID};
 use serde_json::Value;
 
+/// `$IMZA_SHARED_VECTORS/webeid`, or `None` when the test is skipped (`imza_test_support`).
 fn vectors_dir() -> Option<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let vectors = std::env::var_os("IMZA_SHARED_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("../shared/test-vectors"));
-    let dir = root.join(vectors).join("webeid");
-    if dir.join("webeid-test-tokens.json").exists() {
-        return Some(dir);
-    }
-    let banner = "=".repeat(78);
-    eprintln!(
-        "\n{banner}\nSKIPPED Web eID vectors: {} not found.\nSet IMZA_SHARED_VECTORS to the \
-         folder holding webeid/webeid-test-tokens.json.\n{banner}\n",
-        dir.display()
-    );
-    assert!(
-        std::env::var("IMZA_REQUIRE_WEBEID").as_deref() != Ok("1"),
-        "IMZA_REQUIRE_WEBEID=1 but {} is missing",
-        dir.display()
-    );
-    None
+    shared_required_by(REQUIRE_WEBEID, "webeid/webeid-test-tokens.json")
+        .and_then(|f| f.parent().map(PathBuf::from))
 }
 
 fn at(s: &str) -> UnixTime {
@@ -852,7 +836,7 @@ fn make_token(ca: &str, alg: &str, origin: &str, nonce: &str, intermediates: boo
 }
 
 /// A fresh OCSP response for the P-256 login certificate from the test PKI's CA database,
-/// made by `openssl ocsp` now; `None` (said loudly) without openssl.
+/// made by `openssl ocsp` now; `None` when openssl does not run (skipped: a failure under CI).
 fn fresh_ocsp_response() -> Option<Vec<u8>> {
     let out = std::env::temp_dir().join(format!("imza-webeid-ocsp-{}.der", std::process::id()));
     let status = std::process::Command::new("openssl")
@@ -875,7 +859,9 @@ fn fresh_ocsp_response() -> Option<Vec<u8>> {
             Some(der)
         }
         other => {
-            eprintln!("SKIPPED the fresh-OCSP part: openssl ocsp did not run ({other:?})");
+            imza_test_support::skip(format_args!(
+                "the fresh-OCSP part: openssl ocsp did not run ({other:?})"
+            ));
             None
         }
     }
@@ -1008,28 +994,15 @@ mod redis_store {
     }
 
     fn start() -> Option<Server> {
-        if Command::new("redis-server")
-            .arg("--version")
-            .stdout(Stdio::null())
-            .status()
-            .is_err()
-        {
-            let banner = "=".repeat(78);
-            eprintln!(
-                "\n{banner}\nSKIPPED Redis challenge store test: redis-server is not installed \
-                 (Debian package redis-server).\n{banner}\n"
-            );
-            assert!(
-                std::env::var("IMZA_REQUIRE_REDIS").as_deref() != Ok("1"),
-                "IMZA_REQUIRE_REDIS=1 but redis-server is not installed"
-            );
+        // Debian package redis-server.
+        if !imza_test_support::have_tool_required_by(
+            imza_test_support::REQUIRE_REDIS,
+            "redis-server",
+            &["--version"],
+        ) {
             return None;
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = imza_test_support::free_port();
         let child = Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no"])
