@@ -16,21 +16,10 @@ use imza::report::{Indication, Report, SubIndication, TimestampKind};
 use imza::time::UnixTime;
 use imza::trust::TrustStore;
 
+/// `$IMZA_SHARED_VECTORS/docsig/cades`, or `None` when the test is skipped (a missing folder
+/// fails it under `CI=true` or `IMZA_REQUIRE_SHARED=1`).
 fn dir() -> Option<PathBuf> {
-    let base = std::env::var("IMZA_SHARED_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/test-vectors")
-        });
-    let d = base.join("docsig/cades");
-    if d.is_dir() {
-        return Some(d);
-    }
-    if std::env::var("IMZA_REQUIRE_SHARED").is_ok() {
-        panic!("{} is missing and IMZA_REQUIRE_SHARED is set", d.display());
-    }
-    eprintln!("SKIPPED: DSS CAdES vectors not found at {}", d.display());
-    None
+    imza_test_support::shared("docsig/cades")
 }
 
 fn now() -> UnixTime {

@@ -4,7 +4,8 @@
 //! [`BlockingHttp`], [`SystemClock`], [`mobile::run`].
 //!
 //! Each test starts its own server, so request counts (`GET /stats`) are its own.
-//! Needs `python3` and `openssl`; outside CI a missing tool skips loudly, in CI it fails.
+//! Needs `python3` and `openssl`; under `CI=true` a missing tool fails the test, elsewhere it
+//! skips it with a SKIPPED line on stderr.
 #![cfg(feature = "http")]
 #![allow(
     clippy::unwrap_used,
@@ -53,24 +54,11 @@ fn now() -> UnixTime {
     )
 }
 
+/// python3 runs the server, openssl signs in it; a missing one skips the test (a failure
+/// under `CI=true`).
 fn have_tools() -> bool {
-    let ok = |cmd: &str| {
-        Command::new(cmd)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok()
-    };
-    if ok("python3") && ok("openssl") {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "python3 and openssl are required in CI"
-    );
-    eprintln!("SKIPPED: mobile_loopback needs python3 and openssl");
-    false
+    imza_test_support::have_tool("python3", &["--version"])
+        && imza_test_support::have_tool("openssl", &["version"])
 }
 
 /// The loopback server; stops when its stdin closes (on drop).

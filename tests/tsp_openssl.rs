@@ -21,21 +21,6 @@ fn tv(p: &str) -> PathBuf {
         .join(p)
 }
 
-fn openssl_available() -> bool {
-    let ok = Command::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "openssl is required in CI"
-        );
-        eprintln!("SKIPPED: openssl not found");
-    }
-    ok
-}
-
 fn tmp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("imza-tsp-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
@@ -87,7 +72,7 @@ fn openssl_reply_is_parsed_and_matched() {
 
 #[test]
 fn imza_request_is_answered_by_openssl_ts() {
-    if !openssl_available() {
+    if !imza_test_support::have_tool("openssl", &["version"]) {
         return;
     }
     let dir = tmp("live");
