@@ -17,8 +17,9 @@
 //! Every signature is made at run time in a fresh temp directory (kept on failure). The
 //! checked-in OpenSSL fixtures are in `test-vectors/cms/` (`test-vectors/generate-cms.sh`).
 //!
-//! Needs `openssl` (3.x) and `python3`. Outside CI a missing tool skips the test with a
-//! loud SKIPPED line; when the `CI` environment variable is set it fails the test.
+//! Needs `openssl` (3.x) and `python3`, and for LT the ports 18080 and 18090. Under `CI=true`
+//! a missing tool or a busy port fails the test; elsewhere it skips it with a SKIPPED line on
+//! stderr (`imza_test_support`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -62,40 +63,13 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
 
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some()
-}
-
-/// Whether `program` runs. A missing tool fails the test when `CI` is set; otherwise the test
-/// is skipped with a loud message.
-fn have(program: &str, probe: &[&str]) -> bool {
-    let why = match Command::new(program)
-        .args(probe)
-        .stdin(Stdio::null())
-        .output()
-    {
-        Ok(o) if o.status.success() => return true,
-        Ok(o) => format!("exit {:?}: {}", o.status.code(), stderr_of(&o.stderr)),
-        Err(e) => e.to_string(),
-    };
-    assert!(
-        !in_ci(),
-        "{program} is required for the CMS interop tests (CI is set): {why}"
-    );
-    eprintln!("SKIPPED: {program} is not available ({why}); this CMS interop test did not run");
-    false
-}
-
+/// Whether openssl runs; a missing one skips the test (a failure under `CI=true`).
 fn have_openssl() -> bool {
-    have("openssl", &["version"])
+    imza_test_support::have_tool("openssl", &["version"])
 }
 
 fn have_openssl_and_python() -> bool {
-    have_openssl() && have("python3", &["--version"])
-}
-
-fn stderr_of(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).trim().to_owned()
+    have_openssl() && imza_test_support::have_tool("python3", &["--version"])
 }
 
 /// One finished process.
@@ -193,17 +167,6 @@ fn fixed_ports() -> MutexGuard<'static, ()> {
     PORTS
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// Whether a fixed port can be used; a busy port fails the test under CI and skips it
-/// (loudly) elsewhere.
-fn port_free(port: u16) -> bool {
-    if TcpListener::bind(("127.0.0.1", port)).is_ok() {
-        return true;
-    }
-    assert!(!in_ci(), "port {port} is busy (CI is set)");
-    eprintln!("SKIPPED: port {port} on 127.0.0.1 is busy; this CMS interop test did not run");
-    false
 }
 
 // ==== time ===================================================================================
@@ -1310,7 +1273,11 @@ fn imza_level_lt_embeds_openssl_ocsp_responses_and_verifies_offline() {
         return;
     }
     let _ports = fixed_ports();
-    if !port_free(OCSP_PORT) || !port_free(CRL_PORT) {
+    // Fixed: `imza` fetches what the certificates name. A busy one skips the test (a failure
+    // under CI=true).
+    if !imza_test_support::fixed_port_free(OCSP_PORT)
+        || !imza_test_support::fixed_port_free(CRL_PORT)
+    {
         return;
     }
     let dir = Scratch::new("level-lt");

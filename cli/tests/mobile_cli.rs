@@ -16,9 +16,9 @@
 //! Every test starts its own server on a free loopback port (stopped on drop by closing its
 //! stdin) and works in a fresh temp directory (kept on failure).
 //!
-//! Needs `python3` and `openssl` (the server signs with it; the tests verify with it). Outside
-//! CI a missing tool skips the test with a loud SKIPPED line; when the `CI` environment
-//! variable is set it fails the test.
+//! Needs `python3` and `openssl` (the server signs with it; the tests verify with it). Under
+//! `CI=true` a missing tool fails the test; elsewhere it skips it with a SKIPPED line on stderr
+//! (`imza_test_support`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -73,37 +73,10 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
 
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some()
-}
-
-/// Whether `program` runs. A missing tool fails the test when `CI` is set; otherwise the test
-/// is skipped with a loud message.
-fn have(program: &str, probe: &[&str]) -> bool {
-    let why = match Command::new(program)
-        .args(probe)
-        .stdin(Stdio::null())
-        .output()
-    {
-        Ok(o) if o.status.success() => return true,
-        Ok(o) => format!(
-            "exit {:?}: {}",
-            o.status.code(),
-            String::from_utf8_lossy(&o.stderr).trim()
-        ),
-        Err(e) => e.to_string(),
-    };
-    assert!(
-        !in_ci(),
-        "{program} is required for the mobile ID tests (CI is set): {why}"
-    );
-    eprintln!("SKIPPED: {program} is not available ({why}); this mobile ID test did not run");
-    false
-}
-
 /// python3 runs the server, openssl signs in it and verifies here.
 fn have_tools() -> bool {
-    have("python3", &["--version"]) && have("openssl", &["version"])
+    imza_test_support::have_tool("python3", &["--version"])
+        && imza_test_support::have_tool("openssl", &["version"])
 }
 
 fn imza() -> Command {

@@ -1,7 +1,8 @@
 //! `imza sign` and `imza verify` end to end: the real binary on the test PKI
 //! (`test-vectors/pki/`), the exit-code contract, the JSON report, the text summary, and the
 //! DSS CAdES vectors of the shared corpus (`../shared/test-vectors/docsig/cades/`, or
-//! `IMZA_SHARED_VECTORS`; skipped loudly when absent unless `IMZA_REQUIRE_SHARED=1`).
+//! `IMZA_SHARED_VECTORS`; when absent a failure under `CI=true` or `IMZA_REQUIRE_SHARED=1`, a
+//! SKIPPED line on stderr elsewhere).
 //!
 //! Nothing here needs the network or external tools: time-stamping and LT against live
 //! services are in `cms_interop.rs`.
@@ -652,24 +653,9 @@ fn unreachable_tsa_is_unavailable_and_writes_nothing() {
 // ==== DSS vectors ============================================================================
 
 /// `../shared/test-vectors/docsig/cades` (or `$IMZA_SHARED_VECTORS/docsig/cades`); `None`
-/// (with a loud line) when absent, unless `IMZA_REQUIRE_SHARED=1`.
+/// when the test is skipped (a failure under `CI=true` or `IMZA_REQUIRE_SHARED=1`).
 fn dss_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("IMZA_SHARED_VECTORS")
-        .map_or_else(|| repo().join("../shared/test-vectors"), PathBuf::from);
-    let dir = base.join("docsig/cades");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("IMZA_REQUIRE_SHARED").as_deref() != Ok("1"),
-        "IMZA_REQUIRE_SHARED=1 but {} is missing",
-        dir.display()
-    );
-    eprintln!(
-        "SKIPPED: {} is missing (set IMZA_SHARED_VECTORS); the DSS CAdES vectors did not run",
-        dir.display()
-    );
-    None
+    imza_test_support::shared("docsig/cades")
 }
 
 #[test]

@@ -1,4 +1,6 @@
-//! `imza token webeid-verify` on the Estonian ID-card vector from ../shared/test-vectors/webeid.
+//! `imza token webeid-verify` on the Estonian ID-card vector from ../shared/test-vectors/webeid
+//! (or `$IMZA_SHARED_VECTORS/webeid`): when absent, a failure under `CI=true` or
+//! `IMZA_REQUIRE_WEBEID=1`, a SKIPPED line on stderr elsewhere.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,23 +8,14 @@
     clippy::panic
 )]
 
-use std::path::PathBuf;
 use std::process::Command;
-
-fn vectors() -> Option<PathBuf> {
-    let dir = std::env::var_os("IMZA_SHARED_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/test-vectors")
-        })
-        .join("webeid");
-    dir.exists().then_some(dir)
-}
 
 #[test]
 fn estonian_card_token_authenticates_and_wrong_origin_fails() {
-    let Some(dir) = vectors() else {
-        eprintln!("*** SKIPPED: shared Web eID vectors not found (set IMZA_SHARED_VECTORS) ***");
+    // A missing vector fails the test under CI=true or IMZA_REQUIRE_WEBEID=1.
+    let Some(dir) =
+        imza_test_support::shared_required_by(imza_test_support::REQUIRE_WEBEID, "webeid")
+    else {
         return;
     };
     let all: serde_json::Value =
