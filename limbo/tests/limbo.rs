@@ -2,8 +2,9 @@
 //!
 //! The file is `$IMZA_SHARED_VECTORS/x509-limbo/limbo.json`, `IMZA_SHARED_VECTORS`
 //! defaulting to `../shared/test-vectors`; a relative path is taken from the workspace
-//! root. Without the file the test says so loudly and passes, unless `IMZA_REQUIRE_LIMBO=1`
-//! (set it in CI, so a moved file cannot turn the suite off silently).
+//! root. Without the file the test fails under `CI=true`, `IMZA_REQUIRE_LIMBO=1` or
+//! `IMZA_REQUIRE_SHARED=1` (so a moved file cannot turn the suite off silently) and prints
+//! SKIPPED on stderr elsewhere (`imza_test_support`).
 //!
 //! It asserts: no accepted case that must be rejected, no rejected case that must be
 //! accepted unless `exceptions.json` gives the reason, no stale exception, and at most 15%
@@ -14,31 +15,14 @@ use std::path::PathBuf;
 /// At most this share of the cases may be skipped (issue "path validation", item 9).
 const MAX_SKIP_RATE: f64 = 0.15;
 
-fn limbo_path() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let vectors = std::env::var_os("IMZA_SHARED_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("../shared/test-vectors"));
-    root.join(vectors).join("x509-limbo").join("limbo.json")
-}
-
 #[test]
 fn x509_limbo() {
-    let path = limbo_path();
-    if !path.exists() {
-        let banner = "=".repeat(78);
-        eprintln!(
-            "\n{banner}\nSKIPPED x509-limbo: {} not found.\nSet IMZA_SHARED_VECTORS to the \
-             folder holding x509-limbo/limbo.json.\n{banner}\n",
-            path.display()
-        );
-        assert!(
-            std::env::var("IMZA_REQUIRE_LIMBO").as_deref() != Ok("1"),
-            "IMZA_REQUIRE_LIMBO=1 but {} is missing",
-            path.display()
-        );
+    let Some(path) = imza_test_support::shared_required_by(
+        imza_test_support::REQUIRE_LIMBO,
+        "x509-limbo/limbo.json",
+    ) else {
         return;
-    }
+    };
     let text = std::fs::read_to_string(&path).unwrap();
     let limbo: imza_limbo::Limbo = serde_json::from_str(&text).unwrap();
     let exceptions =
