@@ -37,8 +37,9 @@ bash scripts/card-env.sh start
 trap 'bash scripts/card-env.sh stop' EXIT
 # The virtual card the card tests start (a binary of another package: build it first).
 cargo build -q -p imza-vcard
-# CI=true makes missing peers (openssl, python3, pcscd) fail the tests instead of skipping;
-# IMZA_REQUIRE_SHARED=1 does the same for the DSS vectors in ../shared.
+# CI=true makes any missing tool (openssl, python3, pcscd ...), shared vector or busy fixed
+# port fail its test instead of skipping it (test-support/); IMZA_REQUIRE_SHARED=1 does the
+# same for the vectors in ../shared when CI is set to something else.
 CI=${CI:-true} IMZA_REQUIRE_SHARED=1 cargo test --workspace --features imza/http -- --skip wycheproof_signature_vectors_on_every_backend
 bash scripts/card-env.sh stop
 trap - EXIT
