@@ -244,11 +244,16 @@ fn wrong_pins_report_tries_left_then_blocked() {
 }
 
 fn verify_both(sig: &Path, hierarchy: &str) {
+    // A revocation status is required (issue 12 rule 7): the hierarchy's CRLs.
     let out = imza()
         .arg("verify")
         .arg(sig)
         .arg("--trust")
         .arg(pki(&format!("{hierarchy}/root.pem")))
+        .arg("--crl")
+        .arg(pki(&format!("{hierarchy}/intermediate.crl")))
+        .arg("--crl")
+        .arg(pki(&format!("{hierarchy}/root.crl")))
         .arg("--json")
         .output()
         .unwrap();
