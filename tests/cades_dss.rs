@@ -68,6 +68,10 @@ const HELLO: &str = "dss2011-cades-detached.content-HelloWorld.txt";
 
 #[test]
 fn valid_crypto_vectors() {
+    // Skipped once here rather than once per file.
+    if dir().is_none() {
+        return;
+    }
     valid_crypto("dss-cades-bes-signeddata-enveloping.p7m", None);
     valid_crypto("dss-cades-bes-signeddata-detached.p7s", Some(HELLO));
     valid_crypto("dss2011-cades-detached.pkcs7", Some(HELLO));
