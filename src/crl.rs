@@ -243,17 +243,26 @@ impl Crl {
         if (self.only_user && cert.is_ca()) || (self.only_ca && !cert.is_ca()) {
             return Err(CrlError::OutOfScope);
         }
-        crate::ocsp::freshness(self.this_update, self.next_update, opts).map_err(|e| match e {
-            crate::ocsp::OcspError::NotFresh(s) => CrlError::NotFresh(s),
-            crate::ocsp::OcspError::IssuedInFuture(s) => CrlError::IssuedInFuture(s),
-            other => CrlError::NotFresh(alloc::format!("{other}")),
-        })?;
-        Ok(match self.revoked.get(cert.serial()) {
+        let status = match self.revoked.get(cert.serial()) {
             Some(&(time, reason)) if time <= opts.time => {
                 crate::ocsp::Status::Revoked { time, reason }
             }
             _ => crate::ocsp::Status::Good,
-        })
+        };
+        // A listing is permanent proof of the revocation, however old the CRL; only "not
+        // listed" must speak for the validation time. Dated in the future is refused either
+        // way.
+        let fresh = if status == crate::ocsp::Status::Good {
+            crate::ocsp::freshness(self.this_update, self.next_update, opts)
+        } else {
+            crate::ocsp::not_in_future("thisUpdate", self.this_update, opts)
+        };
+        fresh.map_err(|e| match e {
+            crate::ocsp::OcspError::NotFresh(s) => CrlError::NotFresh(s),
+            crate::ocsp::OcspError::IssuedInFuture(s) => CrlError::IssuedInFuture(s),
+            other => CrlError::NotFresh(alloc::format!("{other}")),
+        })?;
+        Ok(status)
     }
 
     fn verify_signature(&self, issuer: &ParsedCert, policy: &Policy) -> Result<(), CrlError> {

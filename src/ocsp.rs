@@ -339,7 +339,6 @@ pub fn check_response(
         .find(|e| e.extn_id == rfc6960::ID_PKIX_OCSP_ARCHIVE_CUTOFF)
         .and_then(|e| der::asn1::GeneralizedTime::from_der(e.extn_value.as_bytes()).ok())
         .map(|t| UnixTime::from_secs(t.to_unix_duration().as_secs()));
-    freshness(this_update, next_update, opts)?;
     let status = match &single.cert_status {
         CertStatus::Good(_) => Status::Good,
         CertStatus::Unknown(_) => Status::Unknown,
@@ -356,6 +355,13 @@ pub fn check_response(
             }
         }
     };
+    // A revocation is permanent: a signed "revoked" proves it however old the response
+    // is. Only "good" and "unknown" must speak for the validation time.
+    if matches!(status, Status::Revoked { .. }) {
+        not_in_future("thisUpdate", this_update, opts)?;
+    } else {
+        freshness(this_update, next_update, opts)?;
+    }
     Ok(Answer {
         status,
         this_update,
@@ -442,7 +448,7 @@ fn cert_id_matches(id: &CertId, cert: &ParsedCert, issuer: &ParsedCert) -> bool 
 }
 
 /// Refuses a time later than the current time plus the skew.
-fn not_in_future(what: &str, t: UnixTime, opts: &Options) -> Result<(), OcspError> {
+pub(crate) fn not_in_future(what: &str, t: UnixTime, opts: &Options) -> Result<(), OcspError> {
     let now = opts.now.unwrap_or(opts.time);
     if t.as_secs() > now.as_secs().saturating_add(opts.skew) {
         return Err(OcspError::IssuedInFuture(alloc::format!(

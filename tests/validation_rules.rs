@@ -1082,3 +1082,35 @@ fn rule8_legacy_time_stamps_are_reported_as_not_checked() {
     expect(&r, Indication::TOTAL_PASSED, None);
     assert_eq!(one.best_signature_time, t("2027-01-01T00:00:00Z"));
 }
+
+#[test]
+fn rule1_a_revocation_in_stale_data_still_wins_over_a_fresh_good() {
+    if !have_tools("rule1_a_revocation_in_stale_data_still_wins_over_a_fresh_good") {
+        return;
+    }
+    let ca = Ca::new("stale-revocation");
+    let signer = ca.issue(
+        "stale-revoked",
+        "2025-01-01T00:00:00Z",
+        "2035-01-01T00:00:00Z",
+    );
+    let good = ca.crl("2026-08-01T00:00:00Z", "2036-08-01T00:00:00Z");
+    ca.revoke(&signer, "2026-09-01T00:00:00Z");
+    // Listed, but past its nextUpdate at the validation time: the listing is still proof.
+    let stale = ca.crl("2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z");
+    let sig = signer.sign("2026-08-15T00:00:00Z");
+    let s = store();
+    for order in permutations(&[good, stale]) {
+        let r = verify(
+            &sig,
+            Content::Attached,
+            &opts(&s, "2027-01-01T00:00:00Z", &[], &order),
+        )
+        .unwrap();
+        expect(
+            &r,
+            Indication::INDETERMINATE,
+            Some(SubIndication::REVOKED_NO_POE),
+        );
+    }
+}
