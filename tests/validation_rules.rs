@@ -22,7 +22,7 @@ use imza::cades::sign::{
     add_signature_timestamp, add_validation_data, sign, signature_timestamp_digest, SignOptions,
     ToSign,
 };
-use imza::cades::{verify, Content, RevocationPolicy, ValidationPolicy, VerifyOptions};
+use imza::cades::{Content, RevocationPolicy, ValidationPolicy, VerifyOptions};
 use imza::crypto::{HashAlgorithm, SigningKey};
 use imza::ocsp::Status;
 use imza::path::{self, ParsedCert, PathError, Purpose};
@@ -413,6 +413,38 @@ fn opts<'a>(s: &'a TrustStore, at: &str, ocsp: &[Vec<u8>], crls: &[Vec<u8>]) -> 
     o.crls = crls.to_vec();
     o.crls.push(root_crl());
     o
+}
+
+/// `imza::cades::verify`, which also keeps each attached signature, with the options'
+/// OCSP responses and CRLs embedded, its validation time and the verdict, in
+/// `$IMZA_KEEP_FIXTURES/<test>-<n>.{p7m,at,verdict}` when that is set: so that another
+/// build (an older imza) can be run over the same inputs.
+fn verify(sig: &[u8], content: Content<'_>, o: &VerifyOptions<'_>) -> Result<Report, imza::Error> {
+    let r = imza::cades::verify(sig, content, o);
+    if let (Some(dir), Content::Attached, Ok(report)) =
+        (std::env::var_os("IMZA_KEEP_FIXTURES"), content, &r)
+    {
+        let test = std::thread::current()
+            .name()
+            .unwrap_or("test")
+            .replace("::", "-");
+        let name = format!("{test}-{}", SEQ.fetch_add(1, Ordering::SeqCst));
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        // (Signatures re-ordered into BER are not kept: the builder takes DER.)
+        let Ok(embedded) = add_validation_data(sig, &[], &o.ocsp_responses, &o.crls) else {
+            return r;
+        };
+        std::fs::write(dir.join(format!("{name}.p7m")), embedded).unwrap();
+        std::fs::write(dir.join(format!("{name}.at")), o.time.to_string()).unwrap();
+        let (i, sub) = verdict(report);
+        std::fs::write(
+            dir.join(format!("{name}.verdict")),
+            format!("{i:?}/{sub:?}"),
+        )
+        .unwrap();
+    }
+    r
 }
 
 fn verdict(r: &Report) -> (Indication, Option<SubIndication>) {
