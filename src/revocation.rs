@@ -1,9 +1,15 @@
-//! Revocation checking of a validated path: OCSP first, then CRLs; offline (only data the
-//! caller supplies or a signature embeds) or online (fetched through a [`Transport`]),
-//! with a cache so one run does not fetch the same thing twice.
+//! Revocation checking of a validated path: offline (only data the caller supplies or a
+//! signature embeds) or online (fetched through a [`Transport`] when the supplied data
+//! gives no status), with a cache so one run does not fetch the same thing twice.
 //!
-//! A certificate revoked after the validation time is valid at that time: the OCSP and CRL
-//! checks compare the revocation time with it.
+//! Every applicable OCSP response and CRL is consulted, in no particular order: a
+//! revocation at or before the validation time wins over any "good", so that no order of
+//! the inputs (and no older or newer "good") can hide it; [`Evidence`] lists every item and
+//! says when they conflicted. A certificate revoked after the validation time is valid at
+//! that time. A signed "revoked" counts however old; a "good" must speak for the validation
+//! time (freshness), must not be dated after the current time, and, when issued after the
+//! certificate expired, must come from a CRL with ExpiredCertsOnCRL or an OCSP response with
+//! archiveCutoff.
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
