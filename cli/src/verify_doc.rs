@@ -23,7 +23,8 @@ use crate::verify_cert::{load_trust, now};
 pub(crate) struct VerifyArgs {
     /// The CMS signature: DER, BER or PEM (`.p7s`, `.p7m`, `.pkcs7`).
     file: PathBuf,
-    /// The signed content of a detached signature (streamed, any size).
+    /// The signed content of a detached signature, or what a time-stamp token covers
+    /// (streamed, any size). Refused (exit 64) with a signature that carries its content.
     #[arg(long, value_name = "CONTENT")]
     detached: Option<PathBuf>,
     /// Trust anchors: a PEM/DER file or a folder of them, repeatable. Without one no
