@@ -464,23 +464,6 @@ fn expect(r: &Report, ind: Indication, sub: Option<SubIndication>) {
     );
 }
 
-/// Every order of `items`.
-fn permutations<T: Clone>(items: &[T]) -> Vec<Vec<T>> {
-    if items.len() <= 1 {
-        return vec![items.to_vec()];
-    }
-    let mut out = Vec::new();
-    for i in 0..items.len() {
-        let mut rest = items.to_vec();
-        let first = rest.remove(i);
-        for mut p in permutations(&rest) {
-            p.insert(0, first.clone());
-            out.push(p);
-        }
-    }
-    out
-}
-
 /// The chain of `s` through the test PKI, validated at `at` (for [`Checker`] tests).
 fn valid_path(s: &Signer, at: &str) -> path::ValidPath {
     let inter = std::fs::read(tv("pki/ecdsa-p256/intermediate.der")).unwrap();
@@ -530,7 +513,7 @@ fn rule1_a_revocation_wins_over_good_in_every_order() {
     let at = "2027-01-01T00:00:00Z";
     let path = valid_path(&c.signer, at);
     let crls = [&c.crl_good, &c.crl_revoked];
-    for order in permutations(&crls) {
+    for order in imza_test_support::permutations(&crls) {
         let mut checker = Checker::offline();
         checker.ocsp_responses = vec![c.ocsp_good.clone()];
         checker.crls = order
@@ -576,7 +559,7 @@ fn rule1_every_order_of_supplied_and_embedded_revocation_data_gives_the_same_ver
 
     // Supplied by the caller, in every order (OCSP before or after the CRLs makes no
     // difference by construction: they are separate lists, also permuted below).
-    for order in permutations(&crls) {
+    for order in imza_test_support::permutations(&crls) {
         let r = verify(
             &sig,
             Content::Attached,
@@ -594,7 +577,7 @@ fn rule1_every_order_of_supplied_and_embedded_revocation_data_gives_the_same_ver
         c.crl_revoked.clone(),
         ocsp_choice(&c.ocsp_good),
     ];
-    for order in permutations(&items) {
+    for order in imza_test_support::permutations(&items) {
         let reordered = reorder(&embedded, &items, &order);
         let r = verify(&reordered, Content::Attached, &opts(&s, at, &[], &[])).unwrap();
         assert_eq!(verdict(&r), want, "{:?}", r.signatures[0].errors);
@@ -1132,7 +1115,7 @@ fn rule1_a_revocation_in_stale_data_still_wins_over_a_fresh_good() {
     let stale = ca.crl("2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z");
     let sig = signer.sign("2026-08-15T00:00:00Z");
     let s = store();
-    for order in permutations(&[good, stale]) {
+    for order in imza_test_support::permutations(&[good, stale]) {
         let r = verify(
             &sig,
             Content::Attached,

@@ -559,23 +559,6 @@ fn openssl_verdict(p: &Pki, c: &Case, crls: &[PathBuf]) -> Verdict {
     }
 }
 
-/// Every order of `items`.
-fn permutations(items: &[PathBuf]) -> Vec<Vec<PathBuf>> {
-    if items.len() <= 1 {
-        return vec![items.to_vec()];
-    }
-    let mut out = Vec::new();
-    for i in 0..items.len() {
-        let mut rest = items.to_vec();
-        let first = rest.remove(i);
-        for mut p in permutations(&rest) {
-            p.insert(0, first.clone());
-            out.push(p);
-        }
-    }
-    out
-}
-
 #[test]
 fn imza_and_openssl_agree_on_revocation_or_the_difference_is_documented() {
     if !(imza_test_support::have_tool("openssl", &["version"])
@@ -885,14 +868,14 @@ fn imza_and_openssl_agree_on_revocation_or_the_difference_is_documented() {
     let mut failures = Vec::new();
     for c in &cases {
         // OpenSSL in every order of the CRLs (each OCSP response is judged alone).
-        let openssl_says: Vec<Verdict> = permutations(&c.crls)
+        let openssl_says: Vec<Verdict> = imza_test_support::permutations(&c.crls)
             .iter()
             .map(|crls| openssl_verdict(&p, c, crls))
             .collect();
         let mut imza_says = Vec::new();
         // imza in every order of the CRLs and of the OCSP responses.
-        for crls in permutations(&c.crls) {
-            for ocsp in permutations(&c.ocsp) {
+        for crls in imza_test_support::permutations(&c.crls) {
+            for ocsp in imza_test_support::permutations(&c.ocsp) {
                 imza_says.push(imza(&p, c, &crls, &ocsp));
             }
         }
