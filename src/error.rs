@@ -57,6 +57,17 @@ pub enum Error {
     /// The signature carries its content and other content was given too: which of the two
     /// was signed is not for the verifier to guess.
     ContentGivenTwice,
+    /// The bytes are not a signature format imza knows, or one it recognises but does not
+    /// verify yet (XAdES, ASiC and PDF are detected and named).
+    UnsupportedFormat {
+        /// What was recognised ("XML", "ZIP container", "PDF") or "unknown".
+        format: &'static str,
+    },
+    /// Reading the content (a file, a stream, a host callback) failed.
+    Read {
+        /// What failed.
+        reason: String,
+    },
     /// A size, depth, count or work limit was exceeded.
     LimitExceeded {
         /// Which limit.
@@ -98,6 +109,8 @@ impl Error {
             Self::Malformed { .. } => 100,
             Self::LimitExceeded { .. } => 101,
             Self::ContentGivenTwice => 102,
+            Self::UnsupportedFormat { .. } => 103,
+            Self::Read { .. } => 104,
             Self::UnsupportedAlgorithm { .. } => 200,
             Self::UnsupportedByBackend { .. } => 201,
             Self::KeyMismatch { .. } => 202,
@@ -120,6 +133,10 @@ impl fmt::Display for Error {
             Self::ContentGivenTwice => f.write_str(
                 "the signature carries its content; detached content may not be given as well",
             ),
+            Self::UnsupportedFormat { format } => {
+                write!(f, "not a signature format imza verifies: {format}")
+            }
+            Self::Read { reason } => write!(f, "reading the content failed: {reason}"),
             Self::UnsupportedByBackend { backend, what } => {
                 write!(f, "the {backend} backend does not support {what}")
             }
