@@ -4,7 +4,35 @@
 //! verification (CMS/CAdES, XAdES/ASiC, PAdES), in one sans-IO library that portals, agency
 //! back-ends, browsers (WASM) and card-reader stations (C ABI) embed.
 //!
-//! What is here:
+//! # The front door
+//!
+//! - [`verify`] any signed document (the format is detected from its bytes: CMS/CAdES in
+//!   DER, BER or PEM today) over attached, in-memory or streamed content, into one ETSI EN
+//!   319 102-1 [`Report`]; [`sign`] a document at level B, T or LT through a [`Signer`]
+//!   (a software key, a smart card, a mobile ID).
+//! - Login tokens: [`Verifier`] (JWS), [`Validation`] (JWT claims), [`IdTokenValidation`]
+//!   (OIDC), [`TokenIssuer`] (issuing with key rotation and the published [`Jwks`]); Web
+//!   eID certificate login tokens with [`webeid::validate`] and a [`ChallengeStore`].
+//! - One error space: every failure is an [`Error`] with a stable numeric
+//!   [`Error::code`], which the C ABI and the WASM package pass through unchanged.
+//!
+//! ```
+//! use imza::{verify, Content, Indication, TrustStore, UnixTime, VerifyOptions};
+//!
+//! # fn main() -> Result<(), imza::Error> {
+//! let mut trust = TrustStore::new();
+//! trust.add_pem_or_der(include_bytes!("../test-vectors/pki/ecdsa-p256/root.pem"))?;
+//! let signed = include_bytes!("../test-vectors/sample/contract.p7m");
+//! // The revocation data and the time-stamp travel in the file (CAdES-BASELINE-LT).
+//! let opts = VerifyOptions::new(&trust, UnixTime::parse_rfc3339("2027-06-01T00:00:00Z")?);
+//! let report = verify(signed, Content::Attached, &opts)?;
+//! assert_eq!(report.indication, Indication::TOTAL_PASSED);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # The modules
+//!
 //! - [`crypto`]: verification over ring or RustCrypto, streaming digests, software signing
 //!   keys and the [`crypto::Signer`] trait that cards and mobile ID implement;
 //! - [`cert`]: X.509 certificate parsing and the summary `imza cert show` prints;
@@ -37,6 +65,7 @@ pub mod cert;
 pub mod cms;
 pub mod crl;
 pub mod crypto;
+mod document;
 pub mod error;
 pub mod jose;
 pub mod mobile;
@@ -51,7 +80,20 @@ pub mod trust;
 pub mod tsp;
 pub mod webeid;
 
+pub use cades::sign::ToSign;
+pub use cades::{RevocationPolicy, ValidationPolicy, VerifyOptions};
+pub use crypto::{Signer, SigningKey};
+pub use document::{sign, verify, Content, SignLevel, SignOptions, SignatureFormat};
+#[cfg(feature = "std")]
+pub use document::digest_reader;
 pub use error::Error;
+pub use jose::jwk::{Jwk, Jwks};
+pub use jose::jws::{Verified, Verifier, VerifyKey};
+pub use jose::jwt::{Claims, IdTokenValidation, TokenIssuer, Validation};
+pub use report::{Indication, Report, SignatureReport, SubIndication};
+pub use time::UnixTime;
+pub use trust::TrustStore;
+pub use webeid::{ChallengeStore, WebEidOptions};
 
 /// The crate version, as the C ABI and the WASM bindings report it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,440 @@
+//! Signed documents, the front door: [`verify`] any supported signature format, [`sign`] a
+//! document through a [`Signer`].
+//!
+//! The format is detected from the bytes, so a caller (the CLI, the C ABI, the browser
+//! package) never chooses a parser: CMS/CAdES today; XAdES, ASiC and PDF are recognised
+//! and refused with [`Error::UnsupportedFormat`] until their validators land behind this
+//! same function.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::cades::{self, VerifyOptions};
+use crate::crypto::{DigestValue, HashAlgorithm, Signer};
+use crate::error::Error;
+use crate::path::{self, Purpose};
+use crate::report::Report;
+use crate::revocation::{Checker, Fetched};
+use crate::time::UnixTime;
+use crate::transport::Transport;
+use crate::trust::TrustStore;
+
+/// The signed content, as the caller has it.
+#[non_exhaustive]
+pub enum Content<'c> {
+    /// The signature carries its content (an enveloping `.p7m`, a PDF, an ASiC container).
+    Attached,
+    /// Detached content in memory.
+    Detached(&'c [u8]),
+    /// Detached content read to its end in fixed-size chunks, hashed once with every digest
+    /// algorithm the signature needs: memory does not grow with the content.
+    #[cfg(feature = "std")]
+    Reader(&'c mut dyn std::io::Read),
+}
+
+impl core::fmt::Debug for Content<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Attached => f.write_str("Attached"),
+            Self::Detached(b) => write!(f, "Detached({} bytes)", b.len()),
+            #[cfg(feature = "std")]
+            Self::Reader(_) => f.write_str("Reader"),
+        }
+    }
+}
+
+/// A signature format, as recognised from the first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignatureFormat {
+    /// CMS `SignedData` (CAdES, PKCS #7) in DER, BER or PEM armour.
+    Cms,
+    /// An XML document (XAdES, XMLDSig).
+    Xml,
+    /// A ZIP container (ASiC-E, ASiC-S, BDOC, UDF).
+    Zip,
+    /// A PDF (PAdES).
+    Pdf,
+}
+
+impl SignatureFormat {
+    /// Recognises the format from the first bytes; `None` when it is none of these.
+    pub fn detect(bytes: &[u8]) -> Option<Self> {
+        let start = bytes
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .and_then(|i| bytes.get(i..))
+            .unwrap_or(&[]);
+        let start = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(start);
+        if start.starts_with(b"-----BEGIN ") || bytes.first() == Some(&0x30) {
+            Some(Self::Cms)
+        } else if bytes.starts_with(b"PK\x03\x04") {
+            Some(Self::Zip)
+        } else if bytes.starts_with(b"%PDF-") {
+            Some(Self::Pdf)
+        } else if start.starts_with(b"<") {
+            Some(Self::Xml)
+        } else {
+            None
+        }
+    }
+
+    /// A short name for messages.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Cms => "CMS",
+            Self::Xml => "XML (XAdES is not verified yet)",
+            Self::Zip => "ZIP container (ASiC is not verified yet)",
+            Self::Pdf => "PDF (PAdES is not verified yet)",
+        }
+    }
+}
+
+/// Validates every signature in `signature` (format detected from its bytes) over
+/// `content`, as ETSI EN 319 102-1 describes, and returns the report.
+///
+/// `Err` means the input could not be processed at all (not a signature, content given
+/// twice, the reader failed); a forged, tampered, revoked or untrusted signature is a
+/// report whose [`Report::indication`] says so.
+///
+/// ```
+/// use imza::{verify, Content, Indication, TrustStore, UnixTime, VerifyOptions};
+///
+/// # fn main() -> Result<(), imza::Error> {
+/// let mut trust = TrustStore::new();
+/// trust.add_pem_or_der(include_bytes!("../test-vectors/pki/ecdsa-p256/root.pem"))?;
+/// let opts = VerifyOptions::new(&trust, UnixTime::parse_rfc3339("2027-06-01T00:00:00Z")?);
+///
+/// let report = verify(
+///     include_bytes!("../test-vectors/sample/contract.p7m"),
+///     Content::Attached,
+///     &opts,
+/// )?;
+/// assert_eq!(report.indication, Indication::TOTAL_PASSED);
+/// let signer = report.signatures[0].signer.as_ref().map(|s| s.subject.as_str());
+/// assert_eq!(signer, Some("CN=P-256 Signer,O=Imza Test,C=AZ"));
+/// # Ok(())
+/// # }
+/// ```
+pub fn verify(
+    signature: &[u8],
+    content: Content<'_>,
+    opts: &VerifyOptions<'_>,
+) -> Result<Report, Error> {
+    match SignatureFormat::detect(signature) {
+        Some(SignatureFormat::Cms) => verify_cms(signature, content, opts),
+        Some(other) => Err(Error::UnsupportedFormat {
+            format: other.name(),
+        }),
+        None => Err(Error::UnsupportedFormat { format: "unknown" }),
+    }
+}
+
+fn verify_cms(
+    signature: &[u8],
+    content: Content<'_>,
+    opts: &VerifyOptions<'_>,
+) -> Result<Report, Error> {
+    match content {
+        Content::Attached => cades::verify(signature, cades::Content::Attached, opts),
+        Content::Detached(b) => cades::verify(signature, cades::Content::Detached(b), opts),
+        #[cfg(feature = "std")]
+        Content::Reader(r) => cades::verify_reader(signature, r, opts, &mut |_| {}).map_err(
+            |e| match e {
+                cades::ReaderError::Signature(e) => e,
+                cades::ReaderError::Io(e) => Error::Read {
+                    reason: alloc::format!("{e}"),
+                },
+            },
+        ),
+    }
+}
+
+/// The level of a signature to make (ETSI EN 319 122-1 baseline).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignLevel {
+    /// B-B: signed attributes and the signer's certificate.
+    B,
+    /// B-T: plus a signature time-stamp from [`SignOptions::tsa_url`].
+    T,
+    /// B-LT: plus the certificates and revocation data (OCSP or CRL, fetched) that validate
+    /// the signer and the time-stamping unit, checked against [`SignOptions::trust`].
+    Lt,
+}
+
+/// What to make, for [`sign`].
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct SignOptions<'a> {
+    /// The level (B by default).
+    pub level: SignLevel,
+    /// Leave the content out (`.p7s`) instead of encapsulating it (`.p7m`).
+    pub detached: bool,
+    /// The signing-time attribute: the caller's clock (the core reads none).
+    pub signing_time: UnixTime,
+    /// Chain certificates (DER) to embed, without the signer's own.
+    pub chain: Vec<Vec<u8>>,
+    /// The RFC 3161 time-stamping service, for T and LT.
+    pub tsa_url: Option<String>,
+    /// The network, for T (the TSA) and LT (OCSP and CRLs).
+    pub transport: Option<&'a dyn Transport>,
+    /// The roots the LT validation data must reach; `None`: the self-signed certificates
+    /// among `chain`.
+    pub trust: Option<&'a TrustStore>,
+}
+
+impl<'a> SignOptions<'a> {
+    /// A B-B signature claiming `signing_time`, encapsulating the content.
+    pub fn new(signing_time: UnixTime) -> Self {
+        Self {
+            level: SignLevel::B,
+            detached: false,
+            signing_time,
+            chain: Vec::new(),
+            tsa_url: None,
+            transport: None,
+            trust: None,
+        }
+    }
+}
+
+/// Signs `content` with `signer` as a CAdES baseline signature of `opts.level`; returns
+/// the DER `ContentInfo`.
+///
+/// `content` is the content itself, or (detached only) its digest computed while
+/// streaming it with [`cades::sign::digest_algorithm`] of the signer's algorithm.
+///
+/// ```
+/// use imza::{sign, verify, Content, Indication, RevocationPolicy, SignOptions, SigningKey,
+///            ToSign, TrustStore, UnixTime, VerifyOptions};
+///
+/// # fn main() -> Result<(), imza::Error> {
+/// let key = SigningKey::from_pkcs8_pem(include_str!("../test-vectors/pki/ecdsa-p256/signer.key"))?;
+/// let cert = include_bytes!("../test-vectors/pki/ecdsa-p256/signer.der");
+/// let time = UnixTime::parse_rfc3339("2027-01-01T00:00:00Z")?;
+/// let mut how = SignOptions::new(time);
+/// how.chain = vec![include_bytes!("../test-vectors/pki/ecdsa-p256/intermediate.der").to_vec()];
+///
+/// let signed = sign(ToSign::Bytes(b"hello"), &key, cert, &how)?;
+///
+/// let mut trust = TrustStore::new();
+/// trust.add_pem_or_der(include_bytes!("../test-vectors/pki/ecdsa-p256/root.pem"))?;
+/// let mut opts = VerifyOptions::new(&trust, time);
+/// opts.revocation = RevocationPolicy::Skip; // B-B carries no revocation data
+/// let report = verify(&signed, Content::Attached, &opts)?;
+/// assert_eq!(report.indication, Indication::TOTAL_PASSED);
+/// # Ok(())
+/// # }
+/// ```
+pub fn sign(
+    content: cades::sign::ToSign<'_>,
+    signer: &dyn Signer,
+    cert_der: &[u8],
+    opts: &SignOptions<'_>,
+) -> Result<Vec<u8>, Error> {
+    let mut b = cades::sign::SignOptions::new(opts.signing_time);
+    b.detached = opts.detached;
+    // Checked before the card or phone is asked to sign.
+    let network = match opts.level {
+        SignLevel::B => None,
+        SignLevel::T | SignLevel::Lt => Some(network(opts)?),
+    };
+    let roots;
+    let trust = match (opts.level, opts.trust) {
+        (SignLevel::Lt, Some(t)) => Some(t),
+        (SignLevel::Lt, None) => {
+            roots = roots_among(&opts.chain)?;
+            Some(&roots)
+        }
+        _ => None,
+    };
+    let cms = cades::sign::sign(content, signer, cert_der, &opts.chain, &b)?;
+    let Some((transport, url)) = network else {
+        return Ok(cms);
+    };
+    let cms = add_timestamp(&cms, transport, url)?;
+    match trust {
+        Some(store) => add_validation_data(
+            &cms,
+            cert_der,
+            &opts.chain,
+            store,
+            transport,
+            opts.signing_time,
+        ),
+        None => Ok(cms),
+    }
+}
+
+fn network<'o>(opts: &'o SignOptions<'_>) -> Result<(&'o dyn Transport, &'o str), Error> {
+    let url = opts.tsa_url.as_deref().ok_or_else(|| Error::Transport {
+        reason: String::from("levels T and LT need a time-stamping service (tsa_url)"),
+    })?;
+    let transport = opts.transport.ok_or_else(|| Error::Transport {
+        reason: String::from("levels T and LT need a transport to reach the services"),
+    })?;
+    Ok((transport, url))
+}
+
+/// The self-signed certificates among `chain`.
+fn roots_among(chain: &[Vec<u8>]) -> Result<TrustStore, Error> {
+    let mut store = TrustStore::new();
+    for der in chain {
+        if let Ok(c) = crate::cert::parse_der(der) {
+            if c.tbs_certificate.subject == c.tbs_certificate.issuer {
+                store.add_pem_or_der(der)?;
+            }
+        }
+    }
+    if store.is_empty() {
+        return Err(Error::Malformed {
+            what: "chain",
+            detail: String::from(
+                "level LT needs the chain up to a root (self-signed) certificate, or trust anchors",
+            ),
+        });
+    }
+    Ok(store)
+}
+
+/// A nonce for the time-stamp request: it ties the response to this request.
+fn nonce() -> Option<[u8; 8]> {
+    #[cfg(feature = "rand")]
+    {
+        let mut n = [0u8; 8];
+        getrandom::getrandom(&mut n).ok().map(|()| n)
+    }
+    #[cfg(not(feature = "rand"))]
+    None
+}
+
+/// B → B-T.
+fn add_timestamp(cms: &[u8], transport: &dyn Transport, url: &str) -> Result<Vec<u8>, Error> {
+    let digest = cades::sign::signature_timestamp_digest(cms, HashAlgorithm::Sha256)?;
+    let nonce = nonce();
+    let token = crate::tsp::fetch(transport, url, &digest, nonce.as_ref().map(|n| &n[..]), None)
+        .map_err(|e| Error::Transport {
+            reason: alloc::format!("{url}: no time-stamp: {e}"),
+        })?;
+    cades::sign::add_signature_timestamp(cms, &token)
+}
+
+/// B-T → B-LT: validates the signer's chain to `store`, fetches the revocation status of
+/// each certificate (OCSP, else CRL) and embeds the certificates and responses; the same
+/// for the time-stamping unit of the signature time-stamp.
+fn add_validation_data(
+    cms: &[u8],
+    cert_der: &[u8],
+    chain: &[Vec<u8>],
+    store: &TrustStore,
+    transport: &dyn Transport,
+    time: UnixTime,
+) -> Result<Vec<u8>, Error> {
+    let pool: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+    let signer = path::validate(
+        cert_der,
+        &pool,
+        store,
+        &path::Options::new(time, Purpose::DocumentSigning),
+    )
+    .map_err(|e| Error::PolicyViolation {
+        reason: alloc::format!("level LT: the signer's certificate does not validate: {e}"),
+    })?;
+    let mut checker = Checker::online(transport);
+    checker
+        .check(&signer, time)
+        .map_err(|e| Error::PolicyViolation {
+            reason: alloc::format!("level LT: the signer's certificate: {e}"),
+        })?;
+    let mut certs: Vec<Vec<u8>> = signer.chain().map(|c| c.der.clone()).collect();
+    let tsa = tsa_path(cms, store, &pool, time)?;
+    checker.check(&tsa, time).map_err(|e| Error::PolicyViolation {
+        reason: alloc::format!("level LT: the time-stamping unit's certificate: {e}"),
+    })?;
+    certs.extend(tsa.chain().map(|c| c.der.clone()));
+    let (mut ocsp, mut crls) = (Vec::new(), Vec::new());
+    for f in checker.fetched() {
+        match f {
+            Fetched::Ocsp(b) => ocsp.push(b.clone()),
+            Fetched::Crl(b) => crls.push(b.clone()),
+        }
+    }
+    cades::sign::add_validation_data(cms, &certs, &ocsp, &crls)
+}
+
+/// The validated path of the TSA certificate of the signature time-stamp in `cms`.
+fn tsa_path(
+    cms: &[u8],
+    store: &TrustStore,
+    pool: &[&[u8]],
+    time: UnixTime,
+) -> Result<path::ValidPath, Error> {
+    let missing = |detail: &str| Error::Malformed {
+        what: "signature time-stamp",
+        detail: String::from(detail),
+    };
+    let sd = crate::cms::parse(cms)?;
+    let token_der = sd
+        .signers
+        .first()
+        .and_then(|si| si.unsigned_attrs.as_ref())
+        .and_then(|u| u.get(&crate::cms::attr::SIGNATURE_TIMESTAMP))
+        .and_then(|a| a.values.first())
+        .ok_or_else(|| missing("none"))?;
+    let token = crate::tsp::parse_token(token_der).map_err(|e| Error::Malformed {
+        what: "signature time-stamp",
+        detail: alloc::format!("{e}"),
+    })?;
+    let Some(crate::cms::SignerId::IssuerSerial(is)) =
+        token.signed_data.signers.first().map(|tsi| &tsi.sid)
+    else {
+        return Err(missing("the token names its TSA by key identifier"));
+    };
+    let tsa_der = token
+        .signed_data
+        .certificates
+        .iter()
+        .copied()
+        .find(|der| {
+            crate::cert::parse_der(der).is_ok_and(|c| {
+                c.tbs_certificate.issuer == is.issuer
+                    && c.tbs_certificate.serial_number == is.serial_number
+            })
+        })
+        .ok_or_else(|| missing("the token does not carry its TSA certificate"))?;
+    let mut all: Vec<&[u8]> = pool.to_vec();
+    all.extend(token.signed_data.certificates.iter().copied());
+    path::validate(
+        tsa_der,
+        &all,
+        store,
+        &path::Options::new(time, Purpose::Timestamping),
+    )
+    .map_err(|e| Error::PolicyViolation {
+        reason: alloc::format!("level LT: the time-stamping unit's certificate: {e}"),
+    })
+}
+
+/// The digest of detached content for [`sign`], streamed from `reader`.
+#[cfg(feature = "std")]
+pub fn digest_reader(
+    alg: HashAlgorithm,
+    reader: &mut dyn std::io::Read,
+) -> Result<DigestValue, Error> {
+    let mut h = crate::crypto::Hasher::new(alg);
+    let mut buf = alloc::vec![0u8; crate::crypto::digest::READ_CHUNK];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(buf.get(..n).unwrap_or(&[])),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                return Err(Error::Read {
+                    reason: alloc::format!("{e}"),
+                })
+            }
+        }
+    }
+    Ok(h.finish())
+}
