@@ -139,14 +139,14 @@ fn verify_cms(
         Content::Attached => cades::verify(signature, cades::Content::Attached, opts),
         Content::Detached(b) => cades::verify(signature, cades::Content::Detached(b), opts),
         #[cfg(feature = "std")]
-        Content::Reader(r) => cades::verify_reader(signature, r, opts, &mut |_| {}).map_err(
-            |e| match e {
+        Content::Reader(r) => {
+            cades::verify_reader(signature, r, opts, &mut |_| {}).map_err(|e| match e {
                 cades::ReaderError::Signature(e) => e,
                 cades::ReaderError::Io(e) => Error::Read {
                     reason: alloc::format!("{e}"),
                 },
-            },
-        ),
+            })
+        }
     }
 }
 
@@ -313,10 +313,16 @@ fn nonce() -> Option<[u8; 8]> {
 fn add_timestamp(cms: &[u8], transport: &dyn Transport, url: &str) -> Result<Vec<u8>, Error> {
     let digest = cades::sign::signature_timestamp_digest(cms, HashAlgorithm::Sha256)?;
     let nonce = nonce();
-    let token = crate::tsp::fetch(transport, url, &digest, nonce.as_ref().map(|n| &n[..]), None)
-        .map_err(|e| Error::Transport {
-            reason: alloc::format!("{url}: no time-stamp: {e}"),
-        })?;
+    let token = crate::tsp::fetch(
+        transport,
+        url,
+        &digest,
+        nonce.as_ref().map(|n| &n[..]),
+        None,
+    )
+    .map_err(|e| Error::Transport {
+        reason: alloc::format!("{url}: no time-stamp: {e}"),
+    })?;
     cades::sign::add_signature_timestamp(cms, &token)
 }
 
@@ -349,9 +355,11 @@ fn add_validation_data(
         })?;
     let mut certs: Vec<Vec<u8>> = signer.chain().map(|c| c.der.clone()).collect();
     let tsa = tsa_path(cms, store, &pool, time)?;
-    checker.check(&tsa, time).map_err(|e| Error::PolicyViolation {
-        reason: alloc::format!("level LT: the time-stamping unit's certificate: {e}"),
-    })?;
+    checker
+        .check(&tsa, time)
+        .map_err(|e| Error::PolicyViolation {
+            reason: alloc::format!("level LT: the time-stamping unit's certificate: {e}"),
+        })?;
     certs.extend(tsa.chain().map(|c| c.der.clone()));
     let (mut ocsp, mut crls) = (Vec::new(), Vec::new());
     for f in checker.fetched() {

@@ -83,9 +83,9 @@ pub mod webeid;
 pub use cades::sign::ToSign;
 pub use cades::{RevocationPolicy, ValidationPolicy, VerifyOptions};
 pub use crypto::{Signer, SigningKey};
-pub use document::{sign, verify, Content, SignLevel, SignOptions, SignatureFormat};
 #[cfg(feature = "std")]
 pub use document::digest_reader;
+pub use document::{sign, verify, Content, SignLevel, SignOptions, SignatureFormat};
 pub use error::Error;
 pub use jose::jwk::{Jwk, Jwks};
 pub use jose::jws::{Verified, Verifier, VerifyKey};

@@ -267,3 +267,14 @@ pub struct SignatureReport {
     /// Notes that do not change the result.
     pub warnings: Vec<String>,
 }
+
+impl Report {
+    /// The report as pretty-printed JSON: the document `imza verify --json` prints and the
+    /// C ABI and the WASM package return, so every face gives the same bytes.
+    pub fn to_json(&self) -> Result<String, crate::Error> {
+        serde_json::to_string_pretty(self).map_err(|e| crate::Error::Malformed {
+            what: "report",
+            detail: alloc::format!("{e}"),
+        })
+    }
+}

@@ -10,12 +10,97 @@
 #include <stdint.h>
 
 /**
+ * Revocation not checked, by request: recorded in the report, the verdict may pass.
+ */
+#define IMZA_REVOCATION_SKIP 0
+
+/**
+ * Embedded and supplied OCSP responses and CRLs; a status is required (the default).
+ */
+#define IMZA_REVOCATION_OFFLINE 1
+
+/**
+ * As offline, and fetched over the network when the data at hand gives no status.
+ */
+#define IMZA_REVOCATION_ONLINE 2
+
+/**
+ * CAdES-BASELINE-B.
+ */
+#define IMZA_LEVEL_B 0
+
+/**
+ * CAdES-BASELINE-T: with a signature time-stamp.
+ */
+#define IMZA_LEVEL_T 1
+
+/**
+ * CAdES-BASELINE-LT: with the certificates and revocation data that validate it.
+ */
+#define IMZA_LEVEL_LT 2
+
+/**
+ * TOTAL_PASSED: every signature holds.
+ */
+#define IMZA_TOTAL_PASSED 1
+
+/**
+ * TOTAL_FAILED: a signature is forged, tampered, revoked before it was made, ...
+ */
+#define IMZA_TOTAL_FAILED 2
+
+/**
+ * INDETERMINATE: the available data cannot decide (no trust anchor, no revocation data,
+ * expired without a time-stamp, ...).
+ */
+#define IMZA_INDETERMINATE 3
+
+/**
+ * A document's validation report (opaque).
+ */
+typedef struct imza_report imza_report;
+
+/**
+ * Signing options (opaque).
+ */
+typedef struct imza_sign_options imza_sign_options;
+
+/**
+ * Something that signs (opaque): a software key here; the card and mobile-ID functions
+ * make signers too.
+ */
+typedef struct imza_signer imza_signer;
+
+/**
+ * A way to reach OCSP responders, CRL distribution points, time-stamping and mobile-ID
+ * services (opaque).
+ */
+typedef struct imza_transport imza_transport;
+
+/**
+ * A set of trust anchors (opaque).
+ */
+typedef struct imza_trust_store imza_trust_store;
+
+/**
+ * Validation options (opaque).
+ */
+typedef struct imza_verify_options imza_verify_options;
+
+/**
  * A status code: [`IMZA_OK`] or an error. A `uint32_t` in C.
  *
  * `0..=99` are raised by the C boundary; `100` and up are `imza::Error` codes, passed
  * through. Treat codes you do not know as errors; [`imza_result_message`] describes any code.
  */
 typedef uint32_t imza_result;
+
+/**
+ * A read callback: fill `buf` (capacity `len`) with the next bytes of the content, set
+ * `*out_n` to how many (0 at the end) and return `IMZA_OK`; any other return value stops
+ * the validation with `IMZA_READ_FAILED`.
+ */
+typedef imza_result (*imza_read_callback)(void *userdata, uint8_t *buf, size_t len, size_t *out_n);
 
 /**
  * Success.
@@ -48,6 +133,16 @@ typedef uint32_t imza_result;
 #define IMZA_INVALID_LENGTH 5
 
 /**
+ * An argument's value is not one the function takes (an unknown mode or level constant).
+ */
+#define IMZA_INVALID_ARGUMENT 6
+
+/**
+ * Writing an output file failed; `imza_last_error_message` says why.
+ */
+#define IMZA_WRITE_FAILED 7
+
+/**
  * The input is not well-formed (DER, SubjectPublicKeyInfo, ...).
  */
 #define IMZA_MALFORMED 100
@@ -61,6 +156,16 @@ typedef uint32_t imza_result;
  * A signature that carries its content was given detached content as well.
  */
 #define IMZA_CONTENT_GIVEN_TWICE 102
+
+/**
+ * The bytes are not a signature format imza verifies (or not yet: XAdES, ASiC, PDF).
+ */
+#define IMZA_UNSUPPORTED_FORMAT 103
+
+/**
+ * Reading the content (a file, a read callback) failed.
+ */
+#define IMZA_READ_FAILED 104
 
 /**
  * An algorithm imza does not implement, or an unknown algorithm name.
@@ -167,6 +272,483 @@ imza_result imza_verify_signature(const char *alg,
  * point to a writable `size_t`. The two must not overlap.
  */
 imza_result imza_result_message(imza_result result, char *buf, size_t len, size_t *out_n);
+
+/**
+ * Writes the detail of the last error raised on the calling thread (which structure,
+ * which offset, what the service said) into `buf`, NUL-terminated, like
+ * [`imza_result_message`]. Empty when the last call on this thread succeeded or failed at
+ * the boundary (a NULL pointer, ...).
+ *
+ * # Safety
+ *
+ * As [`imza_result_message`].
+ */
+imza_result imza_last_error_message(char *buf, size_t len, size_t *out_n);
+
+/**
+ * Releases a string returned by imza (`char **out` parameters). NULL is ignored.
+ *
+ * # Safety
+ *
+ * `s` must be NULL or a string returned by imza, not freed before and not used after.
+ */
+void imza_string_free(char *s);
+
+/**
+ * Releases bytes returned by imza (`uint8_t **out, size_t *out_len` parameters), with the
+ * length imza returned. NULL is ignored.
+ *
+ * # Safety
+ *
+ * `p` must be NULL or bytes returned by imza with exactly `len`, not freed before and not
+ * used after.
+ */
+void imza_bytes_free(uint8_t *p, size_t len);
+
+/**
+ * Makes validation options over a copy of `trust` in `*out`, with the defaults: validation
+ * time now, revocation status required from embedded or supplied data
+ * ([`IMZA_REVOCATION_OFFLINE`]), the default algorithm policy. `trust` may be freed after.
+ *
+ * # Safety
+ *
+ * `trust` must be NULL or a live trust store; `out` NULL or a writable pointer.
+ */
+imza_result imza_verify_options_new(const imza_trust_store *trust, imza_verify_options **out);
+
+/**
+ * Sets how revocation is checked: [`IMZA_REVOCATION_SKIP`], [`IMZA_REVOCATION_OFFLINE`]
+ * (the default) or [`IMZA_REVOCATION_ONLINE`] (through the transport set with
+ * [`imza_verify_options_set_transport`], else imza's HTTP client). Another value gives
+ * [`crate::IMZA_INVALID_ARGUMENT`].
+ *
+ * # Safety
+ *
+ * `opts` must be NULL or live options not used by another thread during the call.
+ */
+imza_result imza_verify_options_set_revocation(imza_verify_options *opts, uint32_t mode);
+
+/**
+ * Validates at `unix_seconds` (seconds since 1970-01-01T00:00:00Z; negative gives
+ * [`crate::IMZA_INVALID_ARGUMENT`]) instead of now. Data dated after the real current
+ * time is still refused.
+ *
+ * # Safety
+ *
+ * As [`imza_verify_options_set_revocation`].
+ */
+imza_result imza_verify_options_set_time(imza_verify_options *opts, int64_t unix_seconds);
+
+/**
+ * Adds intermediate certificates (PEM, one or many, or one DER) to build chains with,
+ * besides those the signature carries.
+ *
+ * # Safety
+ *
+ * `opts` must be NULL or live options not used by another thread during the call; `bytes`
+ * NULL (with `len` 0) or `len` readable bytes.
+ */
+imza_result imza_verify_options_add_intermediates(imza_verify_options *opts,
+                                                  const uint8_t *bytes,
+                                                  size_t len);
+
+/**
+ * Supplies a DER OCSP response (as `imza verify --ocsp-response`), besides those the
+ * signature carries. It is parsed when used: a malformed one is reported, not fatal.
+ *
+ * # Safety
+ *
+ * As [`imza_verify_options_add_intermediates`].
+ */
+imza_result imza_verify_options_add_ocsp_response(imza_verify_options *opts,
+                                                  const uint8_t *bytes,
+                                                  size_t len);
+
+/**
+ * Supplies a DER CRL (as `imza verify --crl`), besides those the signature carries.
+ *
+ * # Safety
+ *
+ * As [`imza_verify_options_add_intermediates`].
+ */
+imza_result imza_verify_options_add_crl(imza_verify_options *opts,
+                                        const uint8_t *bytes,
+                                        size_t len);
+
+/**
+ * Fetches online revocation data through `transport` (kept by reference: it may be freed
+ * after).
+ *
+ * # Safety
+ *
+ * `opts` as in [`imza_verify_options_set_revocation`]; `transport` NULL or live.
+ */
+imza_result imza_verify_options_set_transport(imza_verify_options *opts,
+                                              const imza_transport *transport);
+
+/**
+ * Releases options. NULL is ignored.
+ *
+ * # Safety
+ *
+ * `opts` must be NULL or options from [`imza_verify_options_new`], not used after.
+ */
+void imza_verify_options_free(imza_verify_options *opts);
+
+/**
+ * Validates the signed document `signature` (the format is detected: CMS/CAdES in DER,
+ * BER or PEM today) and writes its report to `*out`. `detached` is the signed content of
+ * a detached signature, or NULL with `detached_len` 0 when the content is attached.
+ *
+ * Returns `IMZA_OK` whenever a report was made, whatever its verdict: read it with
+ * [`crate::report::imza_report_indication`]. An error means the input could not be
+ * processed at all (not a signature, content given twice, ...).
+ *
+ * # Safety
+ *
+ * `opts` must be NULL or live options; `signature` NULL (len 0) or `signature_len`
+ * readable bytes, `detached` likewise; `out` NULL or a writable pointer.
+ */
+imza_result imza_verify_document(const imza_verify_options *opts,
+                                 const uint8_t *signature,
+                                 size_t signature_len,
+                                 const uint8_t *detached,
+                                 size_t detached_len,
+                                 imza_report **out);
+
+/**
+ * Validates the signed document in the file `signature_path`; `detached_path` is the file
+ * of the signed content (streamed in constant memory, any size) or NULL when attached.
+ *
+ * # Safety
+ *
+ * As [`imza_verify_document`]; the paths are NULL or NUL-terminated UTF-8 strings.
+ */
+imza_result imza_verify_document_file(const imza_verify_options *opts,
+                                      const char *signature_path,
+                                      const char *detached_path,
+                                      imza_report **out);
+
+/**
+ * Validates a detached signature over content the host streams through `read` (called
+ * with fixed-size buffers until it reports 0 bytes): constant memory, any size.
+ *
+ * # Safety
+ *
+ * As [`imza_verify_document`]; `read` must be a valid callback (NULL gives
+ * `IMZA_NULL_PARAMETER`) that writes at most `len` bytes to `buf`; `userdata` is passed
+ * to it unchanged.
+ */
+imza_result imza_verify_document_reader(const imza_verify_options *opts,
+                                        const uint8_t *signature,
+                                        size_t signature_len,
+                                        imza_read_callback read,
+                                        void *userdata,
+                                        imza_report **out);
+
+/**
+ * Makes a signer from an unencrypted PKCS#8 private key (PEM `PRIVATE KEY` or DER) in
+ * `*out`. The key is zeroized when the signer is freed; the host should wipe its copy.
+ *
+ * # Safety
+ *
+ * `key` NULL (len 0) or `len` readable bytes; `out` NULL or a writable pointer.
+ */
+imza_result imza_signer_from_pkcs8(const uint8_t *key, size_t len, imza_signer **out);
+
+/**
+ * Releases a signer (a software key is zeroized). NULL is ignored.
+ *
+ * # Safety
+ *
+ * `s` must be NULL or a signer from imza, not used after.
+ */
+void imza_signer_free(imza_signer *s);
+
+/**
+ * Makes signing options in `*out`: level B ([`IMZA_LEVEL_B`]), attached content, signing
+ * time now.
+ *
+ * # Safety
+ *
+ * `out` must be NULL or a writable pointer.
+ */
+imza_result imza_sign_options_new(imza_sign_options **out);
+
+/**
+ * Sets the level: [`IMZA_LEVEL_B`], [`IMZA_LEVEL_T`] or [`IMZA_LEVEL_LT`] (T and LT need
+ * [`imza_sign_options_set_tsa`]; LT needs the chain up to a root, or trust anchors).
+ *
+ * # Safety
+ *
+ * `opts` must be NULL or live options not used by another thread during the call.
+ */
+imza_result imza_sign_options_set_level(imza_sign_options *opts, uint32_t level);
+
+/**
+ * Leaves the content out of the signature (`.p7s`) when `detached` is non-zero.
+ *
+ * # Safety
+ *
+ * As [`imza_sign_options_set_level`].
+ */
+imza_result imza_sign_options_set_detached(imza_sign_options *opts, uint32_t detached);
+
+/**
+ * Adds chain certificates (PEM, one or many, or one DER) to embed.
+ *
+ * # Safety
+ *
+ * As [`imza_sign_options_set_level`]; `bytes` NULL (len 0) or `len` readable bytes.
+ */
+imza_result imza_sign_options_add_chain(imza_sign_options *opts, const uint8_t *bytes, size_t len);
+
+/**
+ * The RFC 3161 time-stamping service for T and LT (`url`), reached through `transport`
+ * (NULL: imza's HTTP client).
+ *
+ * # Safety
+ *
+ * As [`imza_sign_options_set_level`]; `url` NULL or NUL-terminated UTF-8; `transport`
+ * NULL or live.
+ */
+imza_result imza_sign_options_set_tsa(imza_sign_options *opts,
+                                      const char *url,
+                                      const imza_transport *transport);
+
+/**
+ * The roots LT validation data must reach (a copy is kept); by default the self-signed
+ * certificates among the chain.
+ *
+ * # Safety
+ *
+ * As [`imza_sign_options_set_level`]; `trust` NULL or live.
+ */
+imza_result imza_sign_options_set_trust(imza_sign_options *opts, const imza_trust_store *trust);
+
+/**
+ * Releases signing options. NULL is ignored.
+ *
+ * # Safety
+ *
+ * `opts` must be NULL or options from [`imza_sign_options_new`], not used after.
+ */
+void imza_sign_options_free(imza_sign_options *opts);
+
+/**
+ * Signs `content` with `signer` (certificate `cert`, PEM or DER) as CAdES at the options'
+ * level; the DER signature goes to `*out` / `*out_len`, released by
+ * [`crate::imza_bytes_free`].
+ *
+ * # Safety
+ *
+ * Handles NULL or live; data pointers NULL (len 0) or readable for their lengths; `out`
+ * and `out_len` NULL or writable.
+ */
+imza_result imza_sign_document(const imza_sign_options *opts,
+                               const imza_signer *signer,
+                               const uint8_t *cert,
+                               size_t cert_len,
+                               const uint8_t *content,
+                               size_t content_len,
+                               uint8_t **out,
+                               size_t *out_len);
+
+/**
+ * Signs the file `content_path` and writes the DER signature to `output_path` (replacing
+ * it). Detached content is streamed (constant memory); attached content is read whole.
+ *
+ * # Safety
+ *
+ * As [`imza_sign_document`]; the paths NULL or NUL-terminated UTF-8.
+ */
+imza_result imza_sign_document_file(const imza_sign_options *opts,
+                                    const imza_signer *signer,
+                                    const uint8_t *cert,
+                                    size_t cert_len,
+                                    const char *content_path,
+                                    const char *output_path);
+
+/**
+ * The overall indication: [`IMZA_TOTAL_PASSED`] (1), [`IMZA_TOTAL_FAILED`] (2) or
+ * [`IMZA_INDETERMINATE`] (3); 0 for NULL. A report without signatures is INDETERMINATE.
+ *
+ * # Safety
+ *
+ * `r` must be NULL or a live report.
+ */
+uint32_t imza_report_indication(const imza_report *r);
+
+/**
+ * The overall sub-indication as ETSI names it (`"REVOKED_NO_POE"`, `"HASH_FAILURE"`, ...),
+ * or NULL when there is none (TOTAL_PASSED) or `r` is NULL. Owned by the report.
+ *
+ * # Safety
+ *
+ * `r` must be NULL or a live report.
+ */
+const char *imza_report_sub_indication(const imza_report *r);
+
+/**
+ * The number of signatures (counter-signatures are inside the JSON); 0 for NULL.
+ *
+ * # Safety
+ *
+ * `r` must be NULL or a live report.
+ */
+size_t imza_report_signature_count(const imza_report *r);
+
+/**
+ * Signature `i`'s indication (1, 2 or 3 as [`imza_report_indication`]); 0 when `r` is NULL
+ * or `i` is out of range.
+ *
+ * # Safety
+ *
+ * `r` must be NULL or a live report.
+ */
+uint32_t imza_report_signature_indication(const imza_report *r, size_t i);
+
+/**
+ * Signature `i`'s sub-indication (NULL when it passed).
+ *
+ * NULL when `r` is NULL or `i` is out of range. The string belongs to the report.
+ *
+ * # Safety
+ *
+ * `r` must be NULL or a live report.
+ */
+const char *imza_report_signature_sub_indication(const imza_report *r, size_t i);
+
+/**
+ * The signer's subject DN (RFC 4514), NULL when the signer's certificate was not found.
+ *
+ * NULL when `r` is NULL or `i` is out of range. The string belongs to the report.
+ *
+ * # Safety
+ *
+ * `r` must be NULL or a live report.
+ */
+const char *imza_report_signature_signer(const imza_report *r, size_t i);
+
+/**
+ * The best-signature-time (RFC 3339, UTC): the earliest proven time the signature
+ * existed (a valid signature time-stamp), else the validation time.
+ *
+ * NULL when `r` is NULL or `i` is out of range. The string belongs to the report.
+ *
+ * # Safety
+ *
+ * `r` must be NULL or a live report.
+ */
+const char *imza_report_signature_best_time(const imza_report *r, size_t i);
+
+/**
+ * The claimed signing time (RFC 3339; a claim, not a proof), NULL when absent.
+ *
+ * NULL when `r` is NULL or `i` is out of range. The string belongs to the report.
+ *
+ * # Safety
+ *
+ * `r` must be NULL or a live report.
+ */
+const char *imza_report_signature_claimed_time(const imza_report *r, size_t i);
+
+/**
+ * The level the signature reaches (`"CAdES-BASELINE-T"`, `"CMS"`, ...).
+ *
+ * NULL when `r` is NULL or `i` is out of range. The string belongs to the report.
+ *
+ * # Safety
+ *
+ * `r` must be NULL or a live report.
+ */
+const char *imza_report_signature_level(const imza_report *r, size_t i);
+
+/**
+ * The whole report as JSON (the document `imza verify --json` prints) in `*out`, a
+ * NUL-terminated string that [`crate::imza_string_free`] releases.
+ *
+ * # Safety
+ *
+ * `r` must be NULL or a live report; `out` NULL or a writable pointer.
+ */
+imza_result imza_report_json(const imza_report *r, char **out);
+
+/**
+ * Releases a report and the strings its accessors returned. NULL is ignored.
+ *
+ * # Safety
+ *
+ * `r` must be NULL or a report from imza, not used after.
+ */
+void imza_report_free(imza_report *r);
+
+/**
+ * Makes imza's built-in blocking HTTP/1.1 client (rustls, the Mozilla roots) in `*out`.
+ *
+ * # Safety
+ *
+ * `out` must be NULL or point to a writable pointer.
+ */
+imza_result imza_transport_new_http(imza_transport **out);
+
+/**
+ * Releases a transport. NULL is ignored. Options made with it keep their own reference.
+ *
+ * # Safety
+ *
+ * `t` must be NULL or a transport from an `imza_transport_new_*` function, not used after.
+ */
+void imza_transport_free(imza_transport *t);
+
+/**
+ * Makes an empty trust store in `*out`; release it with [`imza_trust_store_free`].
+ *
+ * # Safety
+ *
+ * `out` must be NULL or point to a writable pointer.
+ */
+imza_result imza_trust_store_new(imza_trust_store **out);
+
+/**
+ * Adds every certificate in `bytes` (PEM, one or many, or one DER certificate) as a trust
+ * anchor. Nothing is added when any of them is malformed.
+ *
+ * # Safety
+ *
+ * `store` must be NULL or a live trust store not used by another thread during the call;
+ * `bytes` must be NULL (with `len` 0) or point to `len` readable bytes.
+ */
+imza_result imza_trust_store_add_pem(imza_trust_store *store, const uint8_t *bytes, size_t len);
+
+/**
+ * Adds the certificates of a PEM or DER file, or of every `.pem`, `.crt`, `.cer` and
+ * `.der` file in a folder (not recursive), as trust anchors.
+ *
+ * # Safety
+ *
+ * `store` as in [`imza_trust_store_add_pem`]; `path` must be NULL or a NUL-terminated
+ * UTF-8 string.
+ */
+imza_result imza_trust_store_add_path(imza_trust_store *store, const char *path);
+
+/**
+ * The number of anchors in the store; 0 for NULL.
+ *
+ * # Safety
+ *
+ * `store` must be NULL or a live trust store.
+ */
+size_t imza_trust_store_len(const imza_trust_store *store);
+
+/**
+ * Releases a trust store. NULL is ignored.
+ *
+ * # Safety
+ *
+ * `store` must be NULL or a trust store from [`imza_trust_store_new`], not used after.
+ */
+void imza_trust_store_free(imza_trust_store *store);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -27,8 +27,23 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 use std::borrow::Cow;
-use std::ffi::{c_char, CStr};
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ffi::c_char;
+#[cfg(test)]
+use std::ffi::CStr;
+
+#[macro_use]
+mod boundary;
+pub mod card;
+pub mod cert;
+pub mod document;
+pub mod mobile;
+pub mod report;
+pub mod token;
+pub mod transport;
+pub mod trust;
+pub mod webeid;
+
+use boundary::{bytes_arg, copy_to_buf, str_arg};
 
 /// A status code: [`IMZA_OK`] or an error. A `uint32_t` in C.
 ///
@@ -51,6 +66,10 @@ pub const IMZA_INVALID_UTF8: imza_result = 3;
 pub const IMZA_BUFFER_TOO_SMALL: imza_result = 4;
 /// A length argument is out of range (larger than `PTRDIFF_MAX`).
 pub const IMZA_INVALID_LENGTH: imza_result = 5;
+/// An argument's value is not one the function takes (an unknown mode or level constant).
+pub const IMZA_INVALID_ARGUMENT: imza_result = 6;
+/// Writing an output file failed; `imza_last_error_message` says why.
+pub const IMZA_WRITE_FAILED: imza_result = 7;
 
 // Block 100-199: the input could not be decoded (imza::Error::code()).
 
@@ -60,6 +79,10 @@ pub const IMZA_MALFORMED: imza_result = 100;
 pub const IMZA_LIMIT_EXCEEDED: imza_result = 101;
 /// A signature that carries its content was given detached content as well.
 pub const IMZA_CONTENT_GIVEN_TWICE: imza_result = 102;
+/// The bytes are not a signature format imza verifies (or not yet: XAdES, ASiC, PDF).
+pub const IMZA_UNSUPPORTED_FORMAT: imza_result = 103;
+/// Reading the content (a file, a read callback) failed.
+pub const IMZA_READ_FAILED: imza_result = 104;
 
 // Block 200-299: algorithms, keys and policy.
 
@@ -106,69 +129,6 @@ const fn nul_terminated<const N: usize>(s: &str) -> [u8; N] {
         i += 1;
     }
     out
-}
-
-/// Runs an `extern "C"` body, turning a panic into [`IMZA_PANIC`] so that nothing unwinds
-/// into C (after rustls-ffi `panic.rs`). The body is a block that evaluates to an
-/// [`imza_result`]; `return` inside it returns from the closure, i.e. from the guard.
-///
-/// This needs `panic = "unwind"` (the default). Under `panic = "abort"` a panic ends the
-/// process instead, which still never unwinds into C.
-macro_rules! ffi_guard {
-    ($body:block) => {
-        match catch_unwind(AssertUnwindSafe(|| -> imza_result { $body })) {
-            Ok(result) => result,
-            Err(_) => IMZA_PANIC,
-        }
-    };
-}
-
-/// Unwraps a `Result<T, imza_result>` inside [`ffi_guard!`], returning the code on error.
-macro_rules! try_ffi {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(code) => return code,
-        }
-    };
-}
-
-/// Borrows `len` bytes at `ptr`. NULL with `len == 0` is the empty slice.
-///
-/// # Safety
-///
-/// If `ptr` is not NULL it must point to `len` initialised bytes that stay valid and
-/// unmodified for `'a`.
-unsafe fn bytes_arg<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], imza_result> {
-    if ptr.is_null() {
-        return if len == 0 {
-            Ok(&[])
-        } else {
-            Err(IMZA_NULL_PARAMETER)
-        };
-    }
-    if isize::try_from(len).is_err() {
-        return Err(IMZA_INVALID_LENGTH);
-    }
-    // SAFETY: `ptr` is not NULL and, by this function's contract, points to `len` initialised
-    // bytes valid for `'a`; `len` fits in `isize`, as `from_raw_parts` requires; `u8` has
-    // alignment 1.
-    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
-}
-
-/// Reads a NUL-terminated UTF-8 string argument.
-///
-/// # Safety
-///
-/// If `ptr` is not NULL it must point to a NUL-terminated string valid for `'a`.
-unsafe fn str_arg<'a>(ptr: *const c_char) -> Result<&'a str, imza_result> {
-    if ptr.is_null() {
-        return Err(IMZA_NULL_PARAMETER);
-    }
-    // SAFETY: `ptr` is not NULL and, by this function's contract, points to a NUL-terminated
-    // string that stays valid for `'a`.
-    let s = unsafe { CStr::from_ptr(ptr) };
-    s.to_str().map_err(|_| IMZA_INVALID_UTF8)
 }
 
 /// Returns imza's version as a static NUL-terminated string, e.g. `"0.1.0"`.
@@ -267,18 +227,78 @@ pub unsafe extern "C" fn imza_result_message(
             return IMZA_BUFFER_TOO_SMALL;
         }
         let text = message(result);
-        let n = text.len().min(len - 1);
-        // SAFETY: `buf` is not NULL and points to `len` writable bytes (this function's
-        // contract); `n + 1 <= len` bytes are written; `text` is Rust-owned memory, so the
-        // ranges do not overlap. Raw copies are used because `buf` may be uninitialised.
-        unsafe {
-            std::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast::<u8>(), n);
-            buf.cast::<u8>().add(n).write(0);
-        }
+        // SAFETY: `buf` is not NULL and points to `len >= 1` writable bytes (this
+        // function's contract).
+        let n = unsafe { copy_to_buf(&text, buf, len) };
         // SAFETY: as above, `out_n` is not NULL and writable.
         unsafe { out_n.write(n) };
         IMZA_OK
     })
+}
+
+/// Writes the detail of the last error raised on the calling thread (which structure,
+/// which offset, what the service said) into `buf`, NUL-terminated, like
+/// [`imza_result_message`]. Empty when the last call on this thread succeeded or failed at
+/// the boundary (a NULL pointer, ...).
+///
+/// # Safety
+///
+/// As [`imza_result_message`].
+#[no_mangle]
+pub unsafe extern "C" fn imza_last_error_message(
+    buf: *mut c_char,
+    len: usize,
+    out_n: *mut usize,
+) -> imza_result {
+    ffi_guard!({
+        // SAFETY: `out_n` is NULL or a writable `size_t` (this function's contract).
+        let out_n = try_ffi!(unsafe { boundary::out_arg(out_n, 0) });
+        if buf.is_null() {
+            return IMZA_NULL_PARAMETER;
+        }
+        if len == 0 {
+            return IMZA_BUFFER_TOO_SMALL;
+        }
+        // SAFETY: `buf` is not NULL and points to `len >= 1` writable bytes.
+        *out_n = unsafe { copy_to_buf(&boundary::last_error(), buf, len) };
+        IMZA_OK
+    })
+}
+
+/// Releases a string returned by imza (`char **out` parameters). NULL is ignored.
+///
+/// # Safety
+///
+/// `s` must be NULL or a string returned by imza, not freed before and not used after.
+#[no_mangle]
+pub unsafe extern "C" fn imza_string_free(s: *mut c_char) {
+    let _ = ffi_guard!({
+        if !s.is_null() {
+            // SAFETY: `s` came from `CString::into_raw` in `boundary::c_string` (this
+            // function's contract) and is released once.
+            drop(unsafe { std::ffi::CString::from_raw(s) });
+        }
+        IMZA_OK
+    });
+}
+
+/// Releases bytes returned by imza (`uint8_t **out, size_t *out_len` parameters), with the
+/// length imza returned. NULL is ignored.
+///
+/// # Safety
+///
+/// `p` must be NULL or bytes returned by imza with exactly `len`, not freed before and not
+/// used after.
+#[no_mangle]
+pub unsafe extern "C" fn imza_bytes_free(p: *mut u8, len: usize) {
+    let _ = ffi_guard!({
+        if !p.is_null() {
+            // SAFETY: `p` and `len` came from `Box<[u8]>::into_raw` in `boundary::c_bytes`
+            // (this function's contract); the slice is rebuilt and dropped once.
+            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(p, len)) });
+        }
+        IMZA_OK
+    });
 }
 
 /// The description of a code. The core codes' texts follow `imza::Error`'s variants.
@@ -290,11 +310,15 @@ fn message(result: imza_result) -> Cow<'static, str> {
         IMZA_INVALID_UTF8 => "a string argument is not valid UTF-8",
         IMZA_BUFFER_TOO_SMALL => "the output buffer is too small",
         IMZA_INVALID_LENGTH => "a length argument is out of range",
+        IMZA_INVALID_ARGUMENT => "an argument's value is not one the function takes",
+        IMZA_WRITE_FAILED => "writing the output file failed",
         IMZA_MALFORMED => "the input is malformed",
         IMZA_LIMIT_EXCEEDED => "a size, depth, count or work limit was exceeded",
         IMZA_CONTENT_GIVEN_TWICE => {
             "the signature carries its content; detached content may not be given as well"
         }
+        IMZA_UNSUPPORTED_FORMAT => "not a signature format imza verifies",
+        IMZA_READ_FAILED => "reading the content failed",
         IMZA_UNSUPPORTED_ALGORITHM => "unsupported algorithm",
         IMZA_UNSUPPORTED_BY_BACKEND => "no crypto backend in this build supports the operation",
         IMZA_KEY_MISMATCH => "the key does not fit the algorithm",
