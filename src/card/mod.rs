@@ -50,6 +50,9 @@ pub enum CardError {
     Timeout,
     /// The PC/SC layer failed otherwise.
     Transport(String),
+    /// The PC/SC library could not be loaded (pcscd and libpcsclite are not installed); the
+    /// text says what the dynamic loader reported.
+    PcscUnavailable(String),
     /// The PIN was wrong.
     WrongPin {
         /// Tries left before the PIN blocks.
@@ -104,6 +107,10 @@ impl fmt::Display for CardError {
             }
             Self::Timeout => f.write_str("timed out waiting for the reader or card"),
             Self::Transport(s) => write!(f, "PC/SC: {s}"),
+            Self::PcscUnavailable(why) => write!(
+                f,
+                "PC/SC is not installed: install pcscd (Debian: apt-get install pcscd); {why}"
+            ),
             Self::WrongPin { tries_left } => {
                 write!(f, "wrong PIN; {tries_left} tries left before it is blocked")
             }

@@ -1,5 +1,10 @@
 //! PC/SC readers (feature `pcsc`): listing, waiting for cards and readers, shared or
-//! exclusive connections, transactions and PIN-pad features, over the `pcsc` crate.
+//! exclusive connections, transactions and PIN-pad features, over `imza-pcsc`.
+//!
+//! Nothing links the PC/SC library at build time: `imza-pcsc` opens it (`libpcsclite.so.1` on
+//! Linux, or the file `IMZA_PCSC_LIBRARY` names) with `dlopen` when the first [`Context`] is
+//! established. A machine without it gets [`CardError::PcscUnavailable`] from
+//! [`Context::establish`], and a program that never touches a card never loads it.
 //!
 //! The PC/SC errors that mean something to a person are mapped to their own
 //! [`CardError`]s: a card removed mid-operation, reset by another application, or held
@@ -9,6 +14,8 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::time::Duration;
 use std::ffi::CString;
+
+use imza_pcsc as pcsc;
 
 use super::{CardError, CardTransport, ReaderFeature};
 
@@ -27,6 +34,7 @@ fn map(e: pcsc::Error) -> CardError {
         | E::UnknownReader
         | E::ReaderUnavailable => CardError::NoReader,
         E::UnpoweredCard | E::UnresponsiveCard => CardError::NoCard,
+        E::Unavailable(why) => CardError::PcscUnavailable(why.to_string()),
         e => CardError::Transport(e.to_string()),
     }
 }
@@ -78,7 +86,8 @@ impl core::fmt::Debug for Context {
 }
 
 impl Context {
-    /// Connects to the PC/SC service.
+    /// Connects to the PC/SC service, loading the PC/SC library on first use
+    /// ([`CardError::PcscUnavailable`] when it is not installed).
     pub fn establish() -> Result<Self, CardError> {
         Ok(Self {
             ctx: pcsc::Context::establish(pcsc::Scope::User).map_err(map)?,
@@ -142,7 +151,7 @@ impl Context {
     pub fn wait_for_change(&self, timeout: Duration) -> Result<Vec<ReaderEvent>, CardError> {
         let mut states = self.unaware_states()?;
         states.push(pcsc::ReaderState::new(
-            pcsc::PNP_NOTIFICATION(),
+            pcsc::PNP_NOTIFICATION,
             pcsc::State::UNAWARE,
         ));
         // Learn the current state first, then wait for a change from it.
@@ -159,7 +168,7 @@ impl Context {
                 continue;
             }
             let name = s.name().to_string_lossy().into_owned();
-            if s.name() == pcsc::PNP_NOTIFICATION() {
+            if s.name() == pcsc::PNP_NOTIFICATION {
                 events.push(ReaderEvent::ReadersChanged);
             } else if s.event_state().contains(pcsc::State::PRESENT)
                 && !s.current_state().contains(pcsc::State::PRESENT)
@@ -190,31 +199,20 @@ impl Context {
             .get_attribute_owned(pcsc::Attribute::AtrString)
             .unwrap_or_default();
         Ok(Card {
-            card: Some(card),
+            card,
             atr,
             reader: reader.into(),
         })
     }
 }
 
-/// A connection to one card. Dropping it leaves the card as it is (the `pcsc` crate's
-/// own drop resets it, which logs every other application out of the card, and which
-/// vpcd's driver cannot do for a card that has just gone).
+/// A connection to one card. Dropping it leaves the card as it is (`imza-pcsc` disconnects
+/// with `SCARD_LEAVE_CARD`: a reset would log every other application out of the card, and
+/// vpcd's driver cannot do one for a card that has just gone).
 pub struct Card {
-    card: Option<pcsc::Card>,
+    card: pcsc::Card,
     atr: Vec<u8>,
     reader: String,
-}
-
-impl Drop for Card {
-    fn drop(&mut self) {
-        if let Some(card) = self.card.take() {
-            if let Err((card, _)) = card.disconnect(pcsc::Disposition::LeaveCard) {
-                // Nothing more can be done; the crate's drop disconnects it.
-                drop(card);
-            }
-        }
-    }
 }
 
 impl core::fmt::Debug for Card {
@@ -226,10 +224,6 @@ impl core::fmt::Debug for Card {
 }
 
 impl Card {
-    fn inner(&self) -> Result<&pcsc::Card, CardError> {
-        self.card.as_ref().ok_or(CardError::Removed)
-    }
-
     /// The reader's name.
     pub fn reader(&self) -> &str {
         &self.reader
@@ -255,7 +249,7 @@ const FEATURE_MODIFY_PIN_DIRECT: u8 = 0x07;
 
 fn features(card: &pcsc::Card) -> Vec<ReaderFeature> {
     let mut buf = [0u8; 256];
-    let Ok(list) = card.control(pcsc::ctl_code(GET_FEATURE_REQUEST.into()), &[], &mut buf) else {
+    let Ok(list) = card.control(pcsc::ctl_code(GET_FEATURE_REQUEST), &[], &mut buf) else {
         return Vec::new();
     };
     // TLV list: tag (1), length 4, control code (big-endian).
@@ -276,10 +270,7 @@ fn features(card: &pcsc::Card) -> Vec<ReaderFeature> {
 
 fn control(card: &pcsc::Card, code: u32, data: &[u8]) -> Result<Vec<u8>, CardError> {
     let mut buf = [0u8; 258];
-    Ok(card
-        .control(code.into(), data, &mut buf)
-        .map_err(map)?
-        .to_vec())
+    Ok(card.control(code, data, &mut buf).map_err(map)?.to_vec())
 }
 
 /// The card inside a transaction.
@@ -315,7 +306,7 @@ impl CardTransport for InTransaction<'_> {
 
 impl CardTransport for Card {
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, CardError> {
-        transmit(self.inner()?, apdu)
+        transmit(&self.card, apdu)
     }
 
     fn transaction(
@@ -323,8 +314,7 @@ impl CardTransport for Card {
         body: &mut dyn FnMut(&mut dyn CardTransport) -> Result<(), CardError>,
     ) -> Result<(), CardError> {
         let atr = self.atr.clone();
-        let card = self.card.as_mut().ok_or(CardError::Removed)?;
-        let tx = card.transaction().map_err(map)?;
+        let tx = self.card.transaction().map_err(map)?;
         let result = body(&mut InTransaction {
             card: &tx,
             atr: &atr,
@@ -341,10 +331,10 @@ impl CardTransport for Card {
     }
 
     fn features(&mut self) -> Vec<ReaderFeature> {
-        self.inner().map(features).unwrap_or_default()
+        features(&self.card)
     }
 
     fn control(&mut self, code: u32, data: &[u8]) -> Result<Vec<u8>, CardError> {
-        control(self.inner()?, code, data)
+        control(&self.card, code, data)
     }
 }
