@@ -10,57 +10,8 @@
 #include <string.h>
 
 #include "imza.h"
+#include "check.h"
 #include "vectors.h"
-
-static unsigned passed;
-static unsigned failed;
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (cond) {                                                            \
-            passed++;                                                          \
-        } else {                                                               \
-            failed++;                                                          \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
-                    #cond);                                                    \
-        }                                                                      \
-    } while (0)
-
-#define CHECK_RESULT(expr, want)                                               \
-    do {                                                                       \
-        imza_result got_ = (expr);                                             \
-        if (got_ == (imza_result)(want)) {                                     \
-            passed++;                                                          \
-        } else {                                                               \
-            char got_text_[128], want_text_[128];                              \
-            failed++;                                                          \
-            fprintf(stderr, "%s:%d: %s\n  got %u (%s), want %u (%s)\n",        \
-                    __FILE__, __LINE__, #expr, (unsigned)got_,                 \
-                    describe(got_, got_text_, sizeof got_text_),               \
-                    (unsigned)(want),                                          \
-                    describe((want), want_text_, sizeof want_text_));          \
-        }                                                                      \
-    } while (0)
-
-/* A heap copy of exactly n bytes (at least 1 byte is allocated, so malloc(0) is avoided). */
-static uint8_t *dup_bytes(const unsigned char *src, size_t n) {
-    uint8_t *p = malloc(n ? n : 1);
-    if (p == NULL) {
-        fprintf(stderr, "out of memory\n");
-        exit(2);
-    }
-    memcpy(p, src, n);
-    return p;
-}
-
-/* The message of a code, for diagnostics. */
-static const char *describe(imza_result code, char *buf, size_t len) {
-    size_t n = 0;
-    if (imza_result_message(code, buf, len, &n) != IMZA_OK) {
-        return "(no message)";
-    }
-    return buf;
-}
 
 static void test_version(void) {
     const char *v = imza_version();
