@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes test-vectors/sample/: the signed document the README's first command verifies.
 #
-#   contract.txt   the content (a short bilingual text)
+#   contract.txt   the content (a short trilingual text)
 #   contract.p7m   CAdES-BASELINE-LT, attached, by pki/ecdsa-p256/signer with `imza sign`:
 #                  a signature time-stamp from test-vectors/tsa/tsa-server.py (OpenSSL's TSA)
 #                  and the CRLs of pki/ecdsa-p256 (valid until 2036), fetched from a loopback
@@ -9,6 +9,10 @@
 #                  OCSP responder the certificates also name is not started: the CRLs are
 #                  what is embedded, so the file verifies offline until the certificates
 #                  expire (2035-01-01).
+#
+#   revoked-t.p7m  CAdES-BASELINE-T, attached, over the same text by pki/ecdsa-p256/revoked
+#                  (revoked by intermediate.crl before the time-stamp): with that CRL supplied,
+#                  TOTAL_FAILED / REVOKED. For the same-answers table (ffi/tests/same_answers.rs).
 #
 # Needs: cargo, python3, openssl, free port 18090. Run from anywhere:
 #   bash test-vectors/generate-sample.sh
@@ -46,6 +50,9 @@ cargo build -q --manifest-path "$root/Cargo.toml" -p imza-cli
   --key "$pki/signer.key" --cert "$pki/signer.pem" \
   --chain "$pki/intermediate.pem" --chain "$pki/root.pem" \
   --tsa "http://127.0.0.1:$tsa_port/" -o "$out/contract.p7m"
+"$root/target/debug/imza" sign "$out/contract.txt" --format cades --level T \
+  --key "$pki/revoked.key" --cert "$pki/revoked.pem" --chain "$pki/intermediate.pem" \
+  --tsa "http://127.0.0.1:$tsa_port/" -o "$out/revoked-t.p7m"
 # OpenSSL agrees the signature and the chain hold.
 openssl cms -verify -binary -inform DER -in "$out/contract.p7m" -CAfile "$pki/root.pem" \
   -purpose any -out /dev/null

@@ -57,7 +57,9 @@ pub unsafe extern "C" fn imza_trust_store_add_pem(
 }
 
 /// Adds the certificates of a PEM or DER file, or of every `.pem`, `.crt`, `.cer` and
-/// `.der` file in a folder (not recursive), as trust anchors.
+/// `.der` file in a folder (not recursive, at most 1000 files; files holding no certificate
+/// are skipped, and a folder without any certificate gives `IMZA_MALFORMED`), as trust
+/// anchors.
 ///
 /// # Safety
 ///
@@ -73,16 +75,25 @@ pub unsafe extern "C" fn imza_trust_store_add_path(
         let store = try_ffi!(unsafe { handle_mut(store) });
         // SAFETY: `path` is NULL or a NUL-terminated string (this function's contract).
         let path = Path::new(try_ffi!(unsafe { str_arg(path) }));
-        let files = try_ffi!(files_of(path));
-        let mut staged = store.clone();
-        for f in files {
-            let bytes = try_ffi!(read(&f));
-            let r = add(&mut staged, &bytes);
-            if r != IMZA_OK {
-                return r;
-            }
+        if !path.is_dir() {
+            let bytes = try_ffi!(read(path));
+            return add(store, &bytes);
         }
-        *store = staged;
+        let mut staged = store.inner.clone();
+        let before = staged.len();
+        for f in try_ffi!(files_of(path)) {
+            // As `imza verify --trust DIR`: a file without certificates is skipped.
+            let bytes = try_ffi!(read(&f));
+            let _ = staged.add_pem_or_der(&bytes);
+        }
+        if staged.len() == before {
+            return fail(&imza::Error::Malformed {
+                what: "trust folder",
+                detail: format!("{}: no trust anchor certificate found", path.display()),
+            });
+        }
+        store.inner = staged;
+        crate::boundary::clear_last_error();
         IMZA_OK
     })
 }
@@ -156,11 +167,11 @@ pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, imza_resu
     Ok(out)
 }
 
-/// The file itself, or the certificate files of a folder in name order.
+/// Most files read from one trust folder.
+const MAX_TRUST_FILES: usize = 1000;
+
+/// The certificate files of a folder, in name order.
 fn files_of(path: &Path) -> Result<Vec<std::path::PathBuf>, imza_result> {
-    if !path.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
-    }
     let entries = std::fs::read_dir(path).map_err(|e| {
         fail(&imza::Error::Read {
             reason: format!("{}: {e}", path.display()),
@@ -175,7 +186,14 @@ fn files_of(path: &Path) -> Result<Vec<std::path::PathBuf>, imza_result> {
                     ["pem", "crt", "cer", "der"].contains(&x.to_ascii_lowercase().as_str())
                 })
         })
+        .take(MAX_TRUST_FILES + 1)
         .collect();
+    if files.len() > MAX_TRUST_FILES {
+        return Err(fail(&imza::Error::LimitExceeded {
+            what: "files in a trust folder",
+            limit: MAX_TRUST_FILES,
+        }));
+    }
     files.sort();
     Ok(files)
 }

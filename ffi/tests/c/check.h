@@ -91,10 +91,13 @@ __attribute__((unused)) static uint8_t *read_file(const char *rel, size_t *len) 
     return p;
 }
 
-/* The full path of a repository file, in a static buffer (one at a time). */
+/* The full path of a repository file, in one of four static buffers used in turn (so that
+ * up to four may be arguments of one call). */
 __attribute__((unused)) static const char *repo_path(const char *rel) {
-    static char path[1024];
-    snprintf(path, sizeof path, "%s/%s", IMZA_ROOT, rel);
+    static char paths[4][1024];
+    static unsigned next;
+    char *path = paths[next++ % 4];
+    snprintf(path, sizeof paths[0], "%s/%s", IMZA_ROOT, rel);
     return path;
 }
 
