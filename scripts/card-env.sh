@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES="pcscd libpcsclite-dev pkg-config vsmartcard-vpcd opensc"
+PACKAGES="pcscd libpcsclite1 vsmartcard-vpcd opensc"
 TARGET=${CARGO_TARGET_DIR:-target}
 LOG=$TARGET/pcscd.log
 PIDFILE=$TARGET/pcscd.pid
@@ -50,8 +50,8 @@ missing() {
     command -v pcscd >/dev/null 2>&1 || m+=("pcscd")
     vpcd_driver || m+=("vpcd driver ($VPCD_CONF)")
     [ -n "$(lister)" ] || m+=("opensc-tool or pcsc_scan")
-    [ -f /usr/include/PCSC/winscard.h ] || m+=("libpcsclite-dev")
-    command -v pkg-config >/dev/null 2>&1 || m+=("pkg-config")
+    # The client library imza loads at run time (no -dev package: nothing links it).
+    ldconfig -p 2>/dev/null | grep 'libpcsclite\.so\.1 ' >/dev/null || m+=("libpcsclite1")
     echo "${m[*]:-}"
 }
 

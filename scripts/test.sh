@@ -4,7 +4,8 @@
 #
 # Needs: the Rust toolchain with the wasm32-unknown-unknown target, wasm-bindgen-cli at the
 # version pinned in bindings/wasm/Cargo.toml, node, gcc, valgrind, openssl, python3, pcscd
-# with vsmartcard-vpcd and libpcsclite-dev, opensc-tool; optional:
+# with vsmartcard-vpcd (and libpcsclite1, loaded at run time; the build needs no PC/SC
+# development package), opensc-tool; optional:
 # chromium (browser test), nightly + cargo-fuzz (fuzz smoke run). `.ci/run` installs them.
 #
 # Usage: bash scripts/test.sh            (everything)
