@@ -10,6 +10,8 @@
 #                  what is embedded, so the file verifies offline until the certificates
 #                  expire (2035-01-01).
 #
+#   contract-t.p7m CAdES-BASELINE-T, attached, same signer and text, no validation data: the
+#                  small signature of the C-versus-Rust benchmark (ffi/benches/overhead.rs).
 #   revoked-t.p7m  CAdES-BASELINE-T, attached, over the same text by pki/ecdsa-p256/revoked
 #                  (revoked by intermediate.crl before the time-stamp): with that CRL supplied,
 #                  TOTAL_FAILED / REVOKED. For the same-answers table (ffi/tests/same_answers.rs).
@@ -50,6 +52,9 @@ cargo build -q --manifest-path "$root/Cargo.toml" -p imza-cli
   --key "$pki/signer.key" --cert "$pki/signer.pem" \
   --chain "$pki/intermediate.pem" --chain "$pki/root.pem" \
   --tsa "http://127.0.0.1:$tsa_port/" -o "$out/contract.p7m"
+"$root/target/debug/imza" sign "$out/contract.txt" --format cades --level T \
+  --key "$pki/signer.key" --cert "$pki/signer.pem" --chain "$pki/intermediate.pem" \
+  --tsa "http://127.0.0.1:$tsa_port/" -o "$out/contract-t.p7m"
 "$root/target/debug/imza" sign "$out/contract.txt" --format cades --level T \
   --key "$pki/revoked.key" --cert "$pki/revoked.pem" --chain "$pki/intermediate.pem" \
   --tsa "http://127.0.0.1:$tsa_port/" -o "$out/revoked-t.p7m"
