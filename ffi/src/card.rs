@@ -93,7 +93,21 @@ type PinFn = unsafe extern "C" fn(
 // TODO(card codes): until the lead's per-variant card codes are merged every CardError is
 // 600; `imza::Error::Card(e).code()` is the variant's own code afterwards, unchanged here.
 fn card_err(e: CardError) -> imza_result {
-    fail(&imza::Error::Card(e))
+    let cancelled_by = PIN_CANCELLED_BY.with(std::cell::Cell::take);
+    let code = fail(&imza::Error::Card(e.clone()));
+    if let (CardError::PinPadCancelled, Some(by)) = (e, cancelled_by) {
+        // The core's message speaks of a PIN pad; say what happened.
+        set_last_error(format!(
+            "smart card: PIN entry was cancelled: the PIN callback returned {by}"
+        ));
+    }
+    code
+}
+
+thread_local! {
+    /// What the host's PIN callback returned when it cancelled, for the message.
+    static PIN_CANCELLED_BY: std::cell::Cell<Option<imza_result>> =
+        const { std::cell::Cell::new(None) };
 }
 
 /// A core error that may be a card error.
@@ -193,18 +207,9 @@ impl PinSource {
             Pin::new(buf.get(..n).unwrap_or_default()).map(Some)
         };
         wipe(&mut buf);
-        if code != IMZA_OK {
-            set_cancel_detail(code);
-        }
+        PIN_CANCELLED_BY.with(|c| c.set((code != IMZA_OK).then_some(code)));
         result
     }
-}
-
-/// The detail of a cancelled PIN entry (the core's message speaks of a PIN pad).
-fn set_cancel_detail(code: imza_result) {
-    set_last_error(format!(
-        "PIN entry was cancelled: the PIN callback returned {code}"
-    ));
 }
 
 /// One key of a card with the host's PIN entry.
