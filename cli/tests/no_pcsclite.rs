@@ -6,12 +6,13 @@
 //! library to load; only that file is tried) pointing at a file that does not exist, leaving
 //! `LD_LIBRARY_PATH` and the installed libpcsclite alone.
 //!
-//! The build test compiles `imza-cli` into its own target folder, `target/no-pcsc` (under
-//! `$CARGO_TARGET_DIR` when that is set; debug info off, about 380 MB), kept between runs so
-//! that a rerun is incremental (under a second); the first run builds every dependency again,
-//! several minutes on two busy cores. `PKG_CONFIG_LIBDIR` points at an empty folder there, so
-//! pkg-config finds no `libpcsclite.pc`, as on a machine without `libpcsclite-dev`. `ldd` is needed: without it the test fails under `CI=true` and says
-//! SKIPPED elsewhere (`imza_test_support`).
+//! The build test checks that nothing in the command's dependency graph links PC/SC at build
+//! time (`cargo tree`), that pkg-config pointed at an empty folder finds no `libpcsclite.pc`
+//! (as on a machine without `libpcsclite-dev`), and that the binary cargo built does not link
+//! libpcsclite (`ldd`). The release build with that empty `PKG_CONFIG_LIBDIR` runs in
+//! `scripts/test.sh` on the shared target folder (a second target folder here cost minutes
+//! of CI). `ldd` is needed: without it the test fails under `CI=true` and says SKIPPED
+//! elsewhere (`imza_test_support`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -165,24 +166,10 @@ fn the_cli_builds_without_pcsc_development_files_and_does_not_link_libpcsclite()
         );
     }
 
-    // The build, with the default features (http, pcsc).
-    let build = cargo()
-        .current_dir(root())
-        .args(["build", "-p", "imza-cli", "--bin", "imza", "--target-dir"])
-        .arg(&target)
-        .env("PKG_CONFIG_LIBDIR", &empty)
-        .env("PKG_CONFIG_PATH", "")
-        // pcsc-sys's way around pkg-config: not available either.
-        .env_remove("PCSC_LIB_DIR")
-        .env_remove("PCSC_LIB_NAME")
-        // No debug info: what is linked does not depend on it, and the folder stays at a
-        // third of the size (and the first build quicker).
-        .env("CARGO_PROFILE_DEV_DEBUG", "0")
-        .output()
-        .unwrap();
-    assert!(build.status.success(), "{}", show(&build));
-
-    let exe = target.join("debug/imza");
+    // The binary cargo built for this test, with the default features (http, pcsc).
+    // scripts/test.sh also builds the release binary with PKG_CONFIG_LIBDIR pointing at an
+    // empty folder and checks `ldd target/release/imza` (the README's promise).
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_imza"));
     let ldd = Command::new("ldd").arg(&exe).output().unwrap();
     assert!(ldd.status.success(), "{}", show(&ldd));
     let libs = String::from_utf8_lossy(&ldd.stdout);
@@ -195,8 +182,6 @@ fn the_cli_builds_without_pcsc_development_files_and_does_not_link_libpcsclite()
         libs.contains("libc.so"),
         "ldd listed the libraries:\n{libs}"
     );
-    // Kept for the record: the test log shows what the binary needs.
-    std::fs::write(target.join("ldd-imza.txt"), libs.as_bytes()).unwrap();
 
     // That binary starts, and without PC/SC its card command says so.
     let o = imza_without_pcsc(&exe, &["card", "list"]);
