@@ -301,7 +301,7 @@ fn ip_address(b: &[u8]) -> String {
                 .collect();
             alloc::format!("ip:{}", parts.join(":"))
         }
-        _ => alloc::format!("ip:{}", crate::report::hex(b)),
+        _ => alloc::format!("ip:{}", crate::util::hex(b)),
     }
 }
 
@@ -364,7 +364,7 @@ impl CertificateSummary {
         let mut s = Self {
             subject: tbs.subject.to_string(),
             issuer: tbs.issuer.to_string(),
-            serial: crate::report::hex(tbs.serial_number.as_bytes()),
+            serial: crate::util::hex(tbs.serial_number.as_bytes()),
             version: match tbs.version {
                 x509_cert::Version::V1 => 1,
                 x509_cert::Version::V2 => 2,
@@ -374,7 +374,7 @@ impl CertificateSummary {
             not_after: tbs.validity.not_after.to_date_time().to_string(),
             signature_algorithm: sig_alg,
             public_key,
-            sha256_fingerprint: crate::report::hex(digest(HashAlgorithm::Sha256, &der).as_ref()),
+            sha256_fingerprint: crate::util::hex(digest(HashAlgorithm::Sha256, &der).as_ref()),
             basic_constraints: None,
             key_usage: Vec::new(),
             extended_key_usage: Vec::new(),
@@ -474,10 +474,10 @@ impl CertificateSummary {
             }
         } else if *id == SubjectKeyIdentifier::OID {
             let ski = SubjectKeyIdentifier::from_der(v)?;
-            self.subject_key_id = Some(crate::report::hex(ski.0.as_bytes()));
+            self.subject_key_id = Some(crate::util::hex(ski.0.as_bytes()));
         } else if *id == AuthorityKeyIdentifier::OID {
             let aki = AuthorityKeyIdentifier::from_der(v)?;
-            self.authority_key_id = aki.key_identifier.map(|k| crate::report::hex(k.as_bytes()));
+            self.authority_key_id = aki.key_identifier.map(|k| crate::util::hex(k.as_bytes()));
         } else if *id == qc::QC_STATEMENTS_EXT {
             let stmts: Vec<QcStatement<'_>> = Vec::from_der(v)?;
             for st in stmts {

@@ -49,9 +49,10 @@ pub mod time;
 pub mod transport;
 pub mod trust;
 pub mod tsp;
+mod util;
 pub mod webeid;
 
-pub use error::Error;
+pub use error::{describe, Error};
 
 /// The crate version, as the C ABI and the WASM bindings report it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

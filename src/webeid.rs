@@ -57,7 +57,6 @@
 //! ```
 
 pub mod challenge;
-mod error;
 pub(crate) mod person;
 #[cfg(feature = "redis")]
 mod redis_store;
@@ -71,8 +70,8 @@ use const_oid::{AssociatedOid, ObjectIdentifier};
 use der::Decode;
 use x509_cert::ext::pkix::{AuthorityKeyIdentifier, KeyUsages};
 
+pub use crate::error::WebEidError;
 pub use challenge::{Challenge, ChallengeError, ChallengeStore, MemoryChallengeStore};
-pub use error::WebEidError;
 #[cfg(feature = "redis")]
 pub use redis_store::RedisChallengeStore;
 pub use token::{
