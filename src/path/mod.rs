@@ -26,7 +26,6 @@
 //! whose `exceptions.json` gives the reason for every deliberate difference.
 
 mod names;
-mod parsed;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -35,7 +34,7 @@ use const_oid::db::{rfc5280 as o5280, rfc5912};
 use const_oid::ObjectIdentifier;
 use x509_cert::ext::pkix::KeyUsages;
 
-pub use parsed::ParsedCert;
+pub use crate::cert::{ParsedCert, Purpose};
 
 pub use crate::error::{Constraint, PathError};
 
@@ -43,43 +42,6 @@ use crate::crypto::{self, Message};
 use crate::error::Error;
 use crate::time::UnixTime;
 use crate::trust::{TrustAnchor, TrustStore};
-
-/// What the certificate is being validated for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Purpose {
-    /// Document signing (CAdES, XAdES, PAdES): keyUsage nonRepudiation or digitalSignature;
-    /// an EKU, when present, must allow document signing.
-    DocumentSigning,
-    /// Login (certificate login tokens, TLS client): keyUsage digitalSignature; an EKU, when
-    /// present, must include clientAuth.
-    Authentication,
-    /// RFC 3161 time-stamping: EKU present, critical, and timeStamping only (RFC 3161 §2.3).
-    Timestamping,
-    /// Delegated OCSP responder: EKU id-kp-OCSPSigning (RFC 6960 §4.2.2.2).
-    OcspSigning,
-    /// TLS server (for conformance suites such as x509-limbo): EKU, when present, must
-    /// include serverAuth.
-    ServerAuth,
-    /// No purpose check.
-    Any,
-}
-
-impl Purpose {
-    /// Parses the CLI spelling: `signing`, `auth`, `tsa`, `ocsp`, `server`, `any`.
-    pub fn from_cli(s: &str) -> Option<Self> {
-        Some(match s {
-            "signing" => Self::DocumentSigning,
-            "auth" => Self::Authentication,
-            "tsa" => Self::Timestamping,
-            "ocsp" => Self::OcspSigning,
-            "server" => Self::ServerAuth,
-            "any" => Self::Any,
-            _ => return None,
-        })
-    }
-}
 
 /// Limits on the work one validation may do; exhausting one of the first three is
 /// [`PathError::BudgetExceeded`].

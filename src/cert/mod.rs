@@ -3,6 +3,11 @@
 //!
 //! Parsing is strict DER through `x509-cert`. The summary only describes; it judges nothing:
 //! whether a certificate is valid for a purpose at a time is path validation's question.
+//!
+//! The certificate vocabulary the other modules share lives here, below them: the
+//! [`ParsedCert`] that path validation, trust anchors, OCSP and CRLs read, the [`Purpose`] a
+//! certificate is validated for, and the person named in a subject (Web eID and mobile ID
+//! both read it). `crate::path` re-exports the first two.
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -21,9 +26,51 @@ use x509_cert::ext::pkix::{
 };
 pub use x509_cert::Certificate;
 
+mod parsed;
+pub(crate) mod person;
+
+pub use parsed::ParsedCert;
+
 use crate::crypto::alg::oid_name;
 use crate::crypto::{digest, HashAlgorithm, KeyKind, PublicKey, SignatureAlgorithm};
 use crate::error::Error;
+
+/// What the certificate is being validated for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Purpose {
+    /// Document signing (CAdES, XAdES, PAdES): keyUsage nonRepudiation or digitalSignature;
+    /// an EKU, when present, must allow document signing.
+    DocumentSigning,
+    /// Login (certificate login tokens, TLS client): keyUsage digitalSignature; an EKU, when
+    /// present, must include clientAuth.
+    Authentication,
+    /// RFC 3161 time-stamping: EKU present, critical, and timeStamping only (RFC 3161 §2.3).
+    Timestamping,
+    /// Delegated OCSP responder: EKU id-kp-OCSPSigning (RFC 6960 §4.2.2.2).
+    OcspSigning,
+    /// TLS server (for conformance suites such as x509-limbo): EKU, when present, must
+    /// include serverAuth.
+    ServerAuth,
+    /// No purpose check.
+    Any,
+}
+
+impl Purpose {
+    /// Parses the CLI spelling: `signing`, `auth`, `tsa`, `ocsp`, `server`, `any`.
+    pub fn from_cli(s: &str) -> Option<Self> {
+        Some(match s {
+            "signing" => Self::DocumentSigning,
+            "auth" => Self::Authentication,
+            "tsa" => Self::Timestamping,
+            "ocsp" => Self::OcspSigning,
+            "server" => Self::ServerAuth,
+            "any" => Self::Any,
+            _ => return None,
+        })
+    }
+}
 
 /// Largest certificate accepted, in bytes of DER. Real certificates are 1-3 KB; some
 /// national CA certificates with long policy texts reach 10 KB.

@@ -57,7 +57,6 @@
 //! ```
 
 pub mod challenge;
-pub(crate) mod person;
 #[cfg(feature = "redis")]
 mod redis_store;
 mod token;
@@ -80,6 +79,7 @@ pub use token::{
     TOKEN_MAX_LEN, TOKEN_MIN_LEN,
 };
 
+use crate::cert::person;
 use crate::crypto::{self, SignatureAlgorithm};
 use crate::error::Error;
 use crate::path::{self, subject_of, ParsedCert, Purpose, ValidPath};
