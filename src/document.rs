@@ -139,14 +139,7 @@ fn verify_cms(
         Content::Attached => cades::verify(signature, cades::Content::Attached, opts),
         Content::Detached(b) => cades::verify(signature, cades::Content::Detached(b), opts),
         #[cfg(feature = "std")]
-        Content::Reader(r) => {
-            cades::verify_reader(signature, r, opts, &mut |_| {}).map_err(|e| match e {
-                cades::ReaderError::Signature(e) => e,
-                cades::ReaderError::Io(e) => Error::Read {
-                    reason: alloc::format!("{e}"),
-                },
-            })
-        }
+        Content::Reader(r) => cades::verify_reader(signature, r, opts, &mut |_| {}),
     }
 }
 

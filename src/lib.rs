@@ -78,6 +78,7 @@ pub mod time;
 pub mod transport;
 pub mod trust;
 pub mod tsp;
+mod util;
 pub mod webeid;
 
 pub use cades::sign::ToSign;
@@ -86,7 +87,7 @@ pub use crypto::{Signer, SigningKey};
 #[cfg(feature = "std")]
 pub use document::digest_reader;
 pub use document::{sign, verify, Content, SignLevel, SignOptions, SignatureFormat};
-pub use error::Error;
+pub use error::{describe, Error};
 pub use jose::jwk::{Jwk, Jwks};
 pub use jose::jws::{Verified, Verifier, VerifyKey};
 pub use jose::jwt::{Claims, IdTokenValidation, TokenIssuer, Validation};

@@ -12,9 +12,85 @@ use serde::Serialize;
 
 use crate::crypto::HashAlgorithm;
 use crate::path::ParsedCert;
-pub use crate::path::{Indication, SubIndication};
+use crate::path::PathError;
 use crate::revocation::Evidence;
 use crate::time::UnixTime;
+// `pub(crate)` for `card::pcsc`, which still names `crate::report::hex`; the helper itself
+// lives in `crate::util`.
+pub(crate) use crate::util::hex;
+
+/// ETSI EN 319 102-1 §5.2.6 / §5.2.7 sub-indications path validation can produce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[allow(non_camel_case_types, missing_docs)]
+#[non_exhaustive]
+pub enum SubIndication {
+    FORMAT_FAILURE,
+    NO_CERTIFICATE_CHAIN_FOUND,
+    CHAIN_CONSTRAINTS_FAILURE,
+    CERTIFICATE_CHAIN_GENERAL_FAILURE,
+    CRYPTO_CONSTRAINTS_FAILURE,
+    EXPIRED,
+    NOT_YET_VALID,
+    REVOKED,
+    REVOKED_NO_POE,
+    TRY_LATER,
+    OUT_OF_BOUNDS_NO_POE,
+    OUT_OF_BOUNDS_NOT_REVOKED,
+    HASH_FAILURE,
+    SIG_CRYPTO_FAILURE,
+    SIGNED_DATA_NOT_FOUND,
+    NO_SIGNING_CERTIFICATE_FOUND,
+    CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
+    SIG_CONSTRAINTS_FAILURE,
+    TIMESTAMP_ORDER_FAILURE,
+    NO_POE,
+}
+
+/// ETSI EN 319 102-1 main indication.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[allow(non_camel_case_types, missing_docs)]
+pub enum Indication {
+    TOTAL_PASSED,
+    TOTAL_FAILED,
+    INDETERMINATE,
+}
+
+/// The ETSI mapping of path failures lives with the ETSI vocabulary, so that `path` does
+/// not depend on the report.
+impl PathError {
+    /// The ETSI EN 319 102-1 sub-indication (X.509 certificate validation, §5.2.6).
+    pub fn sub_indication(&self) -> SubIndication {
+        match self {
+            Self::Malformed(_) => SubIndication::FORMAT_FAILURE,
+            Self::NoChainFound { .. } => SubIndication::NO_CERTIFICATE_CHAIN_FOUND,
+            Self::Expired { .. } => SubIndication::OUT_OF_BOUNDS_NO_POE,
+            Self::NotYetValid { .. } => SubIndication::NOT_YET_VALID,
+            Self::ChainConstraints { .. } => SubIndication::CHAIN_CONSTRAINTS_FAILURE,
+            Self::UnknownCriticalExtension { .. } | Self::BudgetExceeded { .. } => {
+                SubIndication::CERTIFICATE_CHAIN_GENERAL_FAILURE
+            }
+            Self::CryptoConstraints { .. } => SubIndication::CRYPTO_CONSTRAINTS_FAILURE,
+            // Revoked at the validation time, taken as a fact. The signature layers turn this
+            // into REVOKED_NO_POE when the signing time itself is not proven.
+            Self::Revoked { .. } => SubIndication::REVOKED,
+            Self::RevocationUnknown { .. } => SubIndication::TRY_LATER,
+        }
+    }
+
+    /// The main indication: TOTAL_FAILED where no later proof can help (malformed, a broken
+    /// constraint, a refused algorithm, not yet valid); INDETERMINATE where more data could
+    /// (a chain, a proof of existence before expiry or revocation, fresher status).
+    pub fn indication(&self) -> Indication {
+        match self {
+            Self::Malformed(_)
+            | Self::ChainConstraints { .. }
+            | Self::UnknownCriticalExtension { .. }
+            | Self::Revoked { .. }
+            | Self::NotYetValid { .. } => Indication::TOTAL_FAILED,
+            _ => Indication::INDETERMINATE,
+        }
+    }
+}
 
 /// The report for one document.
 #[derive(Clone, Debug, Serialize)]
@@ -143,15 +219,6 @@ impl CertRef {
             sha256: hex(crate::crypto::digest(HashAlgorithm::Sha256, &c.der).as_ref()),
         }
     }
-}
-
-pub(crate) fn hex(b: &[u8]) -> String {
-    use core::fmt::Write;
-    let mut s = String::with_capacity(b.len() * 2);
-    for x in b {
-        let _ = write!(s, "{x:02x}");
-    }
-    s
 }
 
 /// What a time-stamp covers.

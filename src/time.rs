@@ -1,9 +1,8 @@
 //! Validation time. The core never reads a clock: every check takes the time as an argument,
 //! because signatures are judged at signing or timestamp time, often years ago.
 
+use alloc::string::String;
 use core::fmt;
-
-use crate::error::Error;
 
 /// Seconds since 1970-01-01T00:00:00Z (UTC, no leap seconds), as X.509 times convert to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -28,16 +27,15 @@ impl UnixTime {
 
     /// Parses an RFC 3339 timestamp: `2027-01-01T00:00:00Z` or with an offset
     /// (`2027-01-01T02:00:00+02:00`); fractional seconds are accepted and dropped.
-    pub fn parse_rfc3339(s: &str) -> Result<Self, Error> {
-        let bad = |detail: &str| Error::Malformed {
-            what: "RFC 3339 time",
+    pub fn parse_rfc3339(s: &str) -> Result<Self, InvalidTime> {
+        let bad = |detail: &str| InvalidTime {
             detail: alloc::format!("{s:?}: {detail}"),
         };
         let b = s.as_bytes();
         if b.len() < 20 || b.len() > 40 {
             return Err(bad("expected YYYY-MM-DDTHH:MM:SSZ"));
         }
-        let num = |r: core::ops::Range<usize>| -> Result<u64, Error> {
+        let num = |r: core::ops::Range<usize>| -> Result<u64, InvalidTime> {
             let part = s.get(r).ok_or_else(|| bad("truncated"))?;
             if !part.bytes().all(|c| c.is_ascii_digit()) {
                 return Err(bad("expected digits"));
@@ -92,6 +90,29 @@ impl UnixTime {
         u64::try_from(utc).map(Self).map_err(|_| bad("before 1970"))
     }
 }
+
+/// Why a text time could not be read. It converts into [`crate::Error::Malformed`] (code
+/// 100), whose message it keeps; `time` has no error type of its own in the code table
+/// because it sits below [`crate::error`] (error fields carry times).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidTime {
+    detail: String,
+}
+
+impl InvalidTime {
+    /// What was wrong, quoting the input.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+}
+
+impl fmt::Display for InvalidTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "malformed RFC 3339 time: {}", self.detail)
+    }
+}
+
+impl core::error::Error for InvalidTime {}
 
 fn rest_start(whole: &str, rest: &str) -> usize {
     whole.len() - rest.len()
@@ -156,7 +177,7 @@ impl fmt::Display for UnixTime {
     }
 }
 
-impl From<UnixTime> for alloc::string::String {
+impl From<UnixTime> for String {
     fn from(t: UnixTime) -> Self {
         alloc::format!("{t}")
     }

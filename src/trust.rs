@@ -7,8 +7,8 @@
 
 use alloc::vec::Vec;
 
+use crate::cert::{ParsedCert, Purpose};
 use crate::error::Error;
-use crate::path::{ParsedCert, Purpose};
 use crate::time::UnixTime;
 
 /// Most anchors one store holds.

@@ -153,32 +153,7 @@ fn positive(n: &[u8]) -> Vec<u8> {
     v
 }
 
-/// Why a TSA's answer was refused.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TspError {
-    /// The response is not a well-formed `TimeStampResp`.
-    Malformed(Error),
-    /// The TSA refused (PKIStatus and its failure bits, as text).
-    Rejected(String),
-    /// The token does not answer the request (imprint, nonce).
-    Mismatch(&'static str),
-    /// The request could not be sent or the HTTP exchange failed.
-    Transport(Error),
-}
-
-impl core::fmt::Display for TspError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            Self::Malformed(e) => write!(f, "malformed time-stamp response: {e}"),
-            Self::Rejected(s) => write!(f, "the TSA refused: {s}"),
-            Self::Mismatch(s) => write!(f, "the time-stamp does not answer the request: {s}"),
-            Self::Transport(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl core::error::Error for TspError {}
+pub use crate::error::TspError;
 
 /// Parses a `TimeStampResp` and returns the token (DER `ContentInfo`) after checking that
 /// it was granted and that its imprint and nonce are those of `req`. The token's signature

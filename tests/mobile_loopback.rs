@@ -25,7 +25,7 @@ use imza::mobile::{
     self, mid::MobileId, smartid::SmartId, Client, Completed, Expect, MobileError, MobileSigner,
     Operation, Person, Provider, RelyingParty, SignerOptions, SystemClock, Trust, VerificationCode,
 };
-use imza::path::Indication;
+use imza::report::Indication;
 use imza::time::UnixTime;
 use imza::transport::{BlockingHttp, Method, Request, Transport};
 use imza::trust::TrustStore;

@@ -9,7 +9,8 @@
 
 use std::path::{Path, PathBuf};
 
-use imza::path::{self, Constraint, Indication, Options, PathError, Purpose, SubIndication};
+use imza::path::{self, Constraint, Options, PathError, Purpose};
+use imza::report::{Indication, SubIndication};
 use imza::time::UnixTime;
 use imza::trust::{AnchorConstraints, TrustStore};
 

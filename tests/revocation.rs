@@ -445,6 +445,6 @@ fn online_path_revocation_fetches_ocsp_and_crls_named_by_the_certificates() {
 
     let err = checker.check(&validate("revoked", t), t).unwrap_err();
     assert!(matches!(err, PathError::Revoked { .. }), "{err}");
-    assert_eq!(err.sub_indication(), path::SubIndication::REVOKED);
-    assert_eq!(err.indication(), path::Indication::TOTAL_FAILED);
+    assert_eq!(err.sub_indication(), imza::report::SubIndication::REVOKED);
+    assert_eq!(err.indication(), imza::report::Indication::TOTAL_FAILED);
 }

@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use imza::cert::{self, CertificateSummary};
-use imza::path::{self, Indication, Options, PathError, Purpose, ValidPath};
+use imza::path::{self, Options, PathError, Purpose, ValidPath};
+use imza::report::{Indication, SubIndication};
 use imza::revocation::{Checker, Evidence};
 use imza::time::UnixTime;
 use imza::trust::TrustStore;
@@ -21,7 +22,7 @@ struct Report {
     at: UnixTime,
     purpose: Purpose,
     indication: Indication,
-    sub_indication: Option<path::SubIndication>,
+    sub_indication: Option<SubIndication>,
     reason: Option<String>,
     /// The validated path, leaf first, anchor last.
     path: Vec<PathEntry>,
@@ -281,7 +282,7 @@ fn text(r: &Report) -> String {
                 .map(|s| format!("{s:?}"))
                 .unwrap_or_default();
             let _ = writeln!(out, "{}: {:?}/{sub}: {reason}", r.file, r.indication);
-            if r.sub_indication == Some(path::SubIndication::TRY_LATER) {
+            if r.sub_indication == Some(SubIndication::TRY_LATER) {
                 let _ = writeln!(out, "  hint: {TRY_LATER_HINT}");
             }
         }

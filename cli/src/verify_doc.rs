@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use imza::cades::{self, Content, ReaderError, RevocationPolicy, VerifyOptions};
+use imza::cades::{self, Content, RevocationPolicy, VerifyOptions};
 use imza::report::{Indication, Report, SignatureReport, TimestampKind};
 use imza::time::UnixTime;
 use imza::trust::TrustStore;
@@ -146,12 +146,12 @@ fn verify_detached(
     bar.clear();
     match result {
         Ok(r) => Ok(r),
-        Err(ReaderError::Signature(e)) => Err(Failure::content(sig_path, &e)),
-        Err(ReaderError::Io(e)) => Err(Failure::io(content, &e)),
-        Err(e) => Err(Failure {
-            code: exit::DATA,
-            message: format!("{}: {e}", sig_path.display()),
+        // The content could not be read (the signature was read whole before).
+        Err(imza::Error::Read { reason }) => Err(Failure {
+            code: exit::NO_INPUT,
+            message: format!("{}: cannot read: {reason}", content.display()),
         }),
+        Err(e) => Err(Failure::content(sig_path, &e)),
     }
 }
 

@@ -7,7 +7,8 @@
 use std::ffi::c_char;
 
 use imza::cert::{self, CertificateSummary};
-use imza::path::{self, Indication, Options, PathError, Purpose, SubIndication, ValidPath};
+use imza::path::{self, Options, PathError, Purpose, ValidPath};
+use imza::report::{Indication, SubIndication};
 use imza::revocation::{Checker, Evidence};
 use imza::UnixTime;
 use serde::Serialize;

@@ -374,7 +374,7 @@ mod tests {
             ),
             (
                 Error::KeyMismatch {
-                    algorithm: alg,
+                    algorithm: alg.name().into(),
                     key: s(),
                 },
                 IMZA_KEY_MISMATCH,

@@ -561,7 +561,7 @@ fn jose_signer(key: &[u8], alg: Option<&str>) -> Result<SigningKey, imza::Error>
     if let (Some(curve), KeyKind::Ec(have)) = (alg.jose_curve(), key.kind()) {
         if curve != have {
             return Err(imza::Error::KeyMismatch {
-                algorithm: alg,
+                algorithm: alg.name().into(),
                 key: key.kind().describe(),
             });
         }

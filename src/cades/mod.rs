@@ -25,9 +25,10 @@ use crate::cms::{self, SignedData, SignerId, SignerInfo};
 use crate::crl::Crl;
 use crate::crypto::{self, DigestValue, HashAlgorithm, PublicKey};
 use crate::error::Error;
-use crate::path::{self, Indication, ParsedCert, PathError, Purpose, SubIndication, ValidPath};
+use crate::path::{self, ParsedCert, PathError, Purpose, ValidPath};
 use crate::report::{
-    CertRef, Format, LegacyLevel, Level, Report, SignatureReport, SignerRef, TimestampKind,
+    CertRef, Format, Indication, LegacyLevel, Level, Report, SignatureReport, SignerRef,
+    SubIndication, TimestampKind,
 };
 use crate::revocation::{Checker, Evidence, Source};
 use crate::time::UnixTime;
@@ -36,7 +37,7 @@ use crate::trust::TrustStore;
 
 pub use policy::ValidationPolicy;
 #[cfg(feature = "std")]
-pub use reader::{verify_reader, ReaderError};
+pub use reader::verify_reader;
 
 /// Deepest counter-signature nesting validated.
 pub const MAX_COUNTER_SIGNATURE_DEPTH: usize = 4;
@@ -786,14 +787,14 @@ fn signer_ref(check: &SignerCheck, si: &SignerInfo<'_>) -> Option<SignerRef> {
         return Some(SignerRef {
             subject: alloc::format!("{}", c.cert.tbs_certificate.subject),
             issuer: alloc::format!("{}", c.cert.tbs_certificate.issuer),
-            serial: crate::report::hex(c.serial()),
+            serial: crate::util::hex(c.serial()),
         });
     }
     match &si.sid {
         SignerId::IssuerSerial(is) => Some(SignerRef {
             subject: String::new(),
             issuer: alloc::format!("{}", is.issuer),
-            serial: crate::report::hex(is.serial_number.as_bytes()),
+            serial: crate::util::hex(is.serial_number.as_bytes()),
         }),
         SignerId::SubjectKeyId(_) => None,
     }

@@ -203,7 +203,7 @@ fn signer_info(
                 crypto::PublicKey::from_spki_der(signer.public_key_spki())?.kind()
             else {
                 return Err(Error::KeyMismatch {
-                    algorithm: alg,
+                    algorithm: alg.name(),
                     key: "not an EC key".into(),
                 });
             };
@@ -244,7 +244,7 @@ fn checked_cert(signer: &dyn Signer, cert_der: &[u8]) -> Result<Certificate, Err
         .map_err(enc)?;
     if spki != signer.public_key_spki() {
         return Err(Error::KeyMismatch {
-            algorithm: signer.algorithm(),
+            algorithm: signer.algorithm().name(),
             key: "the certificate's key is not the signer's".into(),
         });
     }

@@ -8,8 +8,9 @@ use crate::cms::attr;
 use crate::cms::verify::{check_signer, ContentRef, SignerCheck};
 use crate::cms::{self, SignerInfo};
 use crate::crypto::{self, DigestValue, HashAlgorithm};
-use crate::path::{Indication, ParsedCert, Purpose, SubIndication};
+use crate::path::{ParsedCert, Purpose};
 use crate::report::{CertRef, TimestampKind, TimestampReport};
+use crate::report::{Indication, SubIndication};
 use crate::time::UnixTime;
 
 /// Validates every time-stamp of `si`; returns their reports and the earliest genTime of

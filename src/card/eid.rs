@@ -181,7 +181,7 @@ impl Profile for Eid {
             let der = read_file(t, key.cert_path, self.params.read_chunk)?;
             out.push(CardCertificate {
                 purpose,
-                slot: crate::report::hex(key.cert_path).to_uppercase(),
+                slot: crate::util::hex(key.cert_path).to_uppercase(),
                 der,
             });
         }

@@ -153,7 +153,7 @@ impl CardTransport for Scripted {
         let step = self.steps.get(self.next).cloned().ok_or_else(|| {
             CardError::Transport(alloc::format!(
                 "unscripted command {}",
-                crate::report::hex(apdu)
+                crate::util::hex(apdu)
             ))
         })?;
         let (prefix, any_rest) = match step.expect.strip_suffix('*') {
@@ -170,7 +170,7 @@ impl CardTransport for Scripted {
                 "step {}: expected {}, got {}",
                 self.next,
                 step.expect,
-                crate::report::hex(apdu)
+                crate::util::hex(apdu)
             )));
         }
         self.next += 1;

@@ -53,7 +53,8 @@ use super::attr::{self, CmsAlgorithmProtection, EssCertId, SigningTime};
 use super::{oids, Attributes, SignerId, SignerInfo};
 use crate::crypto::{self, DigestValue, HashAlgorithm, Message, SignatureAlgorithm};
 use crate::error::Error;
-use crate::path::{Indication, ParsedCert, SubIndication};
+use crate::path::ParsedCert;
+use crate::report::{Indication, SubIndication};
 
 /// Why a signer's cryptographic check did not pass. Each maps to one ETSI sub-indication
 /// ([`Failure::indication`]).

@@ -505,10 +505,7 @@ fn is_null(any: &AnyRef<'_>) -> bool {
 
 /// A readable name for an OID: its registered short name when the OID database knows it.
 pub fn oid_name(oid: &ObjectIdentifier) -> alloc::string::String {
-    match const_oid::db::DB.by_oid(oid) {
-        Some(name) => alloc::format!("{name} ({oid})"),
-        None => alloc::format!("{oid}"),
-    }
+    crate::util::oid_name(oid)
 }
 
 #[cfg(test)]

@@ -158,7 +158,7 @@ pub fn verify_jose(alg: &str, spki_der: &[u8], msg: &[u8], sig: &[u8]) -> Result
     if let (Some(want), KeyKind::Ec(have)) = (alg.jose_curve(), key.kind()) {
         if want != have {
             return Err(Error::KeyMismatch {
-                algorithm: alg,
+                algorithm: alg.name(),
                 key: key.kind().describe(),
             });
         }
@@ -218,7 +218,7 @@ fn check_key_fits(alg: SignatureAlgorithm, key: &PublicKey<'_>) -> Result<(), Er
         Ok(())
     } else {
         Err(Error::KeyMismatch {
-            algorithm: alg,
+            algorithm: alg.name(),
             key: key.kind().describe(),
         })
     }

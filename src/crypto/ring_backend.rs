@@ -87,7 +87,7 @@ pub(super) fn verify(
         (SignatureAlgorithm::Ed25519, KeyKind::Ed25519) => (&rs::ED25519, sig),
         _ => {
             return Err(Error::KeyMismatch {
-                algorithm: alg,
+                algorithm: alg.name(),
                 key: key.kind().describe(),
             })
         }

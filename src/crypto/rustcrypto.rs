@@ -80,7 +80,7 @@ pub(super) fn verify(
                 .map_err(|_| Error::BadSignature)
         }
         _ => Err(Error::KeyMismatch {
-            algorithm: alg,
+            algorithm: alg.name(),
             key: key.kind().describe(),
         }),
     }

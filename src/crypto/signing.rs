@@ -193,7 +193,7 @@ impl SigningKey {
     pub fn with_algorithm(mut self, alg: SignatureAlgorithm) -> Result<Self, Error> {
         if !self.kind.fits(alg) {
             return Err(Error::KeyMismatch {
-                algorithm: alg,
+                algorithm: alg.name(),
                 key: self.kind.describe(),
             });
         }
@@ -355,7 +355,7 @@ impl SigningKey {
 
     fn mismatch(&self) -> Error {
         Error::KeyMismatch {
-            algorithm: self.alg,
+            algorithm: self.alg.name(),
             key: self.kind.describe(),
         }
     }

@@ -17,7 +17,6 @@
 
 pub mod code;
 pub mod display;
-mod error;
 pub mod mid;
 mod session;
 mod signer;
@@ -28,8 +27,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::time::Duration;
 
+pub use crate::error::MobileError;
 pub use code::VerificationCode;
-pub use error::MobileError;
 #[cfg(feature = "http")]
 pub use session::SystemClock;
 pub use session::{run, Action, CancelToken, Clock, Config, Session};

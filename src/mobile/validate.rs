@@ -6,6 +6,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::{Completed, MobileError, Operation, Person};
+use crate::cert::person;
 use crate::crypto::{
     self, ecdsa_sig, DigestValue, EcdsaEncoding, HashAlgorithm, KeyKind, Message, PublicKey,
     SignatureAlgorithm,
@@ -14,7 +15,6 @@ use crate::path::{self, ParsedCert, Purpose, ValidPath};
 use crate::revocation::Checker;
 use crate::time::UnixTime;
 use crate::trust::TrustStore;
-use crate::webeid::person;
 
 /// The CAs a provider's certificates must chain to.
 #[derive(Clone, Copy, Debug)]

@@ -27,8 +27,8 @@ use crate::time::UnixTime;
 pub const CHALLENGE_RANDOM_BYTES: usize = 32;
 /// How long a challenge is valid, seconds.
 pub const CHALLENGE_LIFETIME_SECS: u64 = 300;
-/// Longest store key, bytes.
-pub const MAX_KEY_LEN: usize = 256;
+pub use crate::error::challenge::MAX_KEY_LEN;
+pub use crate::error::ChallengeError;
 /// Default most challenges a [`MemoryChallengeStore`] holds.
 pub const DEFAULT_MEMORY_CAPACITY: usize = 100_000;
 
@@ -82,66 +82,6 @@ impl Challenge {
         now > self.expires_at
     }
 }
-
-/// Why a challenge could not be stored or taken.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ChallengeError {
-    /// No challenge under this key: never issued, already used, or a wrong key or nonce.
-    NotFound,
-    /// The challenge was found (and is now removed) but had expired.
-    Expired {
-        /// Its expiry.
-        expired_at: UnixTime,
-    },
-    /// The key is empty or longer than [`MAX_KEY_LEN`].
-    InvalidKey,
-    /// The store is full of unexpired challenges.
-    StoreFull {
-        /// Its capacity.
-        capacity: usize,
-    },
-    /// The store's backend failed (Redis unreachable ...).
-    Store {
-        /// What went wrong; no credentials.
-        reason: String,
-    },
-}
-
-impl ChallengeError {
-    /// A stable snake_case name.
-    pub const fn kind(&self) -> &'static str {
-        match self {
-            Self::NotFound => "challenge_not_found",
-            Self::Expired { .. } => "challenge_expired",
-            Self::InvalidKey => "challenge_invalid_key",
-            Self::StoreFull { .. } => "challenge_store_full",
-            Self::Store { .. } => "challenge_store",
-        }
-    }
-}
-
-impl fmt::Display for ChallengeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NotFound => f.write_str(
-                "no such challenge: never issued, already used, or a wrong key or nonce",
-            ),
-            Self::Expired { expired_at } => write!(f, "the challenge expired at {expired_at}"),
-            Self::InvalidKey => write!(
-                f,
-                "challenge store key must be 1 to {MAX_KEY_LEN} bytes long"
-            ),
-            Self::StoreFull { capacity } => write!(
-                f,
-                "challenge store is full ({capacity} unexpired challenges)"
-            ),
-            Self::Store { reason } => write!(f, "challenge store failed: {reason}"),
-        }
-    }
-}
-
-impl core::error::Error for ChallengeError {}
 
 /// Where issued challenges wait for their token. `take` removes the challenge whatever it
 /// returns, atomically: a challenge is taken at most once, by one caller, however many

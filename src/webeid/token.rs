@@ -18,7 +18,7 @@ use alloc::vec::Vec;
 
 use base64ct::{Base64, Encoding};
 
-use super::error::WebEidError;
+use super::WebEidError;
 
 /// Fewest characters a token may have.
 pub const TOKEN_MIN_LEN: usize = 100;

@@ -1,9 +1,10 @@
-//! What can go wrong in a mobile-ID session, in words a portal can show to the person.
+//! What can go wrong in a mobile-ID session (`crate::mobile`), in words a portal can show to
+//! the person.
 
 use alloc::string::String;
 use core::fmt;
 
-use crate::path::PathError;
+use super::{Error, PathError};
 
 /// A mobile-ID failure. The first group are the person's or the account's outcomes (show
 /// them to the person); then the relying party's and the service's problems (log them, show
@@ -165,7 +166,10 @@ impl MobileError {
         )
     }
 
-    /// A stable numeric code within the 700 block of [`crate::Error::code`].
+    /// A stable numeric code in the 700-799 block of [`crate::Error::code`]: 701-729 the
+    /// person's or the account's outcomes, 730-739 the relying party's and the service's
+    /// problems, 740-749 refused input, 750-769 responses imza refused. The path error in
+    /// [`MobileError::UntrustedCertificate`] keeps this variant's code (762).
     pub const fn code(&self) -> u32 {
         match self {
             Self::UserCancelled => 701,
@@ -271,7 +275,7 @@ impl fmt::Display for MobileError {
 
 impl core::error::Error for MobileError {}
 
-impl From<MobileError> for crate::Error {
+impl From<MobileError> for Error {
     fn from(e: MobileError) -> Self {
         Self::Mobile(e)
     }

@@ -1,4 +1,5 @@
-//! Who logged in: names and the personal code from the certificate subject.
+//! Who a certificate names: names and the personal code from the subject, for Web eID
+//! logins and mobile-ID results alike.
 //!
 //! ID-card certificates carry the person in `givenName`, `surname`, `commonName`, `country`
 //! and `serialNumber`. The serial number follows ETSI EN 319 412-1 §5.1.3 ("natural person

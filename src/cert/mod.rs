@@ -3,6 +3,11 @@
 //!
 //! Parsing is strict DER through `x509-cert`. The summary only describes; it judges nothing:
 //! whether a certificate is valid for a purpose at a time is path validation's question.
+//!
+//! The certificate vocabulary the other modules share lives here, below them: the
+//! [`ParsedCert`] that path validation, trust anchors, OCSP and CRLs read, the [`Purpose`] a
+//! certificate is validated for, and the person named in a subject (Web eID and mobile ID
+//! both read it). `crate::path` re-exports the first two.
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -21,9 +26,51 @@ use x509_cert::ext::pkix::{
 };
 pub use x509_cert::Certificate;
 
+mod parsed;
+pub(crate) mod person;
+
+pub use parsed::ParsedCert;
+
 use crate::crypto::alg::oid_name;
 use crate::crypto::{digest, HashAlgorithm, KeyKind, PublicKey, SignatureAlgorithm};
 use crate::error::Error;
+
+/// What the certificate is being validated for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Purpose {
+    /// Document signing (CAdES, XAdES, PAdES): keyUsage nonRepudiation or digitalSignature;
+    /// an EKU, when present, must allow document signing.
+    DocumentSigning,
+    /// Login (certificate login tokens, TLS client): keyUsage digitalSignature; an EKU, when
+    /// present, must include clientAuth.
+    Authentication,
+    /// RFC 3161 time-stamping: EKU present, critical, and timeStamping only (RFC 3161 §2.3).
+    Timestamping,
+    /// Delegated OCSP responder: EKU id-kp-OCSPSigning (RFC 6960 §4.2.2.2).
+    OcspSigning,
+    /// TLS server (for conformance suites such as x509-limbo): EKU, when present, must
+    /// include serverAuth.
+    ServerAuth,
+    /// No purpose check.
+    Any,
+}
+
+impl Purpose {
+    /// Parses the CLI spelling: `signing`, `auth`, `tsa`, `ocsp`, `server`, `any`.
+    pub fn from_cli(s: &str) -> Option<Self> {
+        Some(match s {
+            "signing" => Self::DocumentSigning,
+            "auth" => Self::Authentication,
+            "tsa" => Self::Timestamping,
+            "ocsp" => Self::OcspSigning,
+            "server" => Self::ServerAuth,
+            "any" => Self::Any,
+            _ => return None,
+        })
+    }
+}
 
 /// Largest certificate accepted, in bytes of DER. Real certificates are 1-3 KB; some
 /// national CA certificates with long policy texts reach 10 KB.
@@ -301,7 +348,7 @@ fn ip_address(b: &[u8]) -> String {
                 .collect();
             alloc::format!("ip:{}", parts.join(":"))
         }
-        _ => alloc::format!("ip:{}", crate::report::hex(b)),
+        _ => alloc::format!("ip:{}", crate::util::hex(b)),
     }
 }
 
@@ -364,7 +411,7 @@ impl CertificateSummary {
         let mut s = Self {
             subject: tbs.subject.to_string(),
             issuer: tbs.issuer.to_string(),
-            serial: crate::report::hex(tbs.serial_number.as_bytes()),
+            serial: crate::util::hex(tbs.serial_number.as_bytes()),
             version: match tbs.version {
                 x509_cert::Version::V1 => 1,
                 x509_cert::Version::V2 => 2,
@@ -374,7 +421,7 @@ impl CertificateSummary {
             not_after: tbs.validity.not_after.to_date_time().to_string(),
             signature_algorithm: sig_alg,
             public_key,
-            sha256_fingerprint: crate::report::hex(digest(HashAlgorithm::Sha256, &der).as_ref()),
+            sha256_fingerprint: crate::util::hex(digest(HashAlgorithm::Sha256, &der).as_ref()),
             basic_constraints: None,
             key_usage: Vec::new(),
             extended_key_usage: Vec::new(),
@@ -474,10 +521,10 @@ impl CertificateSummary {
             }
         } else if *id == SubjectKeyIdentifier::OID {
             let ski = SubjectKeyIdentifier::from_der(v)?;
-            self.subject_key_id = Some(crate::report::hex(ski.0.as_bytes()));
+            self.subject_key_id = Some(crate::util::hex(ski.0.as_bytes()));
         } else if *id == AuthorityKeyIdentifier::OID {
             let aki = AuthorityKeyIdentifier::from_der(v)?;
-            self.authority_key_id = aki.key_identifier.map(|k| crate::report::hex(k.as_bytes()));
+            self.authority_key_id = aki.key_identifier.map(|k| crate::util::hex(k.as_bytes()));
         } else if *id == qc::QC_STATEMENTS_EXT {
             let stmts: Vec<QcStatement<'_>> = Vec::from_der(v)?;
             for st in stmts {

@@ -1,9 +1,10 @@
-//! Why a Web eID token was refused: one variant per check, in the order the checks run.
+//! Why a Web eID token was refused (`crate::webeid`): one variant per check, in the order the
+//! checks run.
 
 use alloc::string::String;
 use core::fmt;
 
-use crate::path::PathError;
+use super::{Error, PathError};
 use crate::time::UnixTime;
 
 /// A Web eID token failed validation. Each check has its own variant; [`WebEidError::kind`]
@@ -198,6 +199,40 @@ impl WebEidError {
         }
     }
 
+    /// A stable numeric code in the 1200-1249 block of [`crate::Error::code`], one per check
+    /// in the order the checks run. The path error in [`WebEidError::NotTrusted`] keeps this
+    /// variant's code (1216); its message carries the detail.
+    pub const fn code(&self) -> u32 {
+        match self {
+            Self::TokenLength { .. } => 1200,
+            Self::NotUtf8 => 1201,
+            Self::Json { .. } => 1202,
+            Self::MissingField { .. } => 1203,
+            Self::UnsupportedFormat { .. } => 1204,
+            Self::FieldNotAllowed { .. } => 1205,
+            Self::InvalidBase64 { .. } => 1206,
+            Self::LimitExceeded { .. } => 1207,
+            Self::UnsupportedAlgorithm { .. } => 1208,
+            Self::UnsupportedSigningAlgorithm { .. } => 1209,
+            Self::CertificateMalformed { .. } => 1210,
+            Self::MissingKeyUsage => 1211,
+            Self::WrongPurpose { .. } => 1212,
+            Self::DisallowedPolicy { .. } => 1213,
+            Self::CertificateNotYetValid { .. } => 1214,
+            Self::CertificateExpired { .. } => 1215,
+            Self::NotTrusted(_) => 1216,
+            Self::Revoked { .. } => 1217,
+            Self::RevocationUnknown { .. } => 1218,
+            Self::InvalidOrigin { .. } => 1219,
+            Self::InvalidChallenge { .. } => 1220,
+            Self::KeyMismatch { .. } => 1221,
+            Self::SignatureRefused { .. } => 1222,
+            Self::SignatureInvalid => 1223,
+            Self::SigningCertificate { .. } => 1224,
+            Self::InvalidOptions { .. } => 1225,
+        }
+    }
+
     /// Maps a path-validation failure of the authentication certificate.
     pub(crate) fn from_path(e: PathError) -> Self {
         match e {
@@ -314,3 +349,9 @@ impl fmt::Display for WebEidError {
 }
 
 impl core::error::Error for WebEidError {}
+
+impl From<WebEidError> for Error {
+    fn from(e: WebEidError) -> Self {
+        Self::WebEid(alloc::boxed::Box::new(e))
+    }
+}

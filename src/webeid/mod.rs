@@ -57,8 +57,6 @@
 //! ```
 
 pub mod challenge;
-mod error;
-pub(crate) mod person;
 #[cfg(feature = "redis")]
 mod redis_store;
 mod token;
@@ -71,8 +69,8 @@ use const_oid::{AssociatedOid, ObjectIdentifier};
 use der::Decode;
 use x509_cert::ext::pkix::{AuthorityKeyIdentifier, KeyUsages};
 
+pub use crate::error::WebEidError;
 pub use challenge::{Challenge, ChallengeError, ChallengeStore, MemoryChallengeStore};
-pub use error::WebEidError;
 #[cfg(feature = "redis")]
 pub use redis_store::RedisChallengeStore;
 pub use token::{
@@ -81,6 +79,7 @@ pub use token::{
     TOKEN_MAX_LEN, TOKEN_MIN_LEN,
 };
 
+use crate::cert::person;
 use crate::crypto::{self, SignatureAlgorithm};
 use crate::error::Error;
 use crate::path::{self, subject_of, ParsedCert, Purpose, ValidPath};
