@@ -38,10 +38,7 @@ pub const IMZA_TIME_NOW: i64 = -1;
 
 /// Every path error goes through here, so that the code space changes in one place.
 fn path_err(e: PathError) -> imza_result {
-    // TODO(error-space): `fail(&imza::Error::from(e))` once `impl From<PathError> for
-    // imza::Error` is in main; 800 is the first code of the path validation block.
-    crate::boundary::set_last_error(e.to_string());
-    800
+    fail(&imza::Error::from(e))
 }
 
 /// The JSON of `imza cert show --json`, without the `file` member (there is no file here).

@@ -327,7 +327,12 @@ fn message(result: imza_result) -> Cow<'static, str> {
         IMZA_BAD_SIGNATURE => "signature does not verify",
         IMZA_SIGNING_FAILED => "signing failed",
         IMZA_TRANSPORT => "transport failed",
-        other => return Cow::Owned(format!("unknown imza result code {other}")),
+        other => {
+            return match imza::describe(other) {
+                Some(d) => Cow::Borrowed(d),
+                None => Cow::Owned(format!("unknown imza result code {other}")),
+            }
+        }
     })
 }
 
@@ -374,7 +379,7 @@ mod tests {
             ),
             (
                 Error::KeyMismatch {
-                    algorithm: alg.name().into(),
+                    algorithm: alg.name(),
                     key: s(),
                 },
                 IMZA_KEY_MISMATCH,

@@ -29,10 +29,7 @@ use crate::{imza_result, IMZA_INVALID_ARGUMENT, IMZA_OK};
 
 /// Every JOSE error goes through here, so that the code space changes in one place.
 fn jose_err(e: JoseError) -> imza_result {
-    // TODO(error-space): `fail(&imza::Error::from(e))` once `impl From<JoseError> for
-    // imza::Error` is in main; 1100 is the first code of the JOSE block.
-    set_last_error(e.to_string());
-    1100
+    fail(&imza::Error::from(e))
 }
 
 /// A refused argument, with the reason for `imza_last_error_message`.
@@ -561,7 +558,7 @@ fn jose_signer(key: &[u8], alg: Option<&str>) -> Result<SigningKey, imza::Error>
     if let (Some(curve), KeyKind::Ec(have)) = (alg.jose_curve(), key.kind()) {
         if curve != have {
             return Err(imza::Error::KeyMismatch {
-                algorithm: alg.name().into(),
+                algorithm: alg.name(),
                 key: key.kind().describe(),
             });
         }

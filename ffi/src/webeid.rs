@@ -17,7 +17,7 @@ use imza::{TrustStore, UnixTime};
 
 use crate::boundary::{
     bytes_arg, bytes_vec, c_string, clear_last_error, fail, free_handle, handle, handle_mut,
-    into_handle, out_arg, set_last_error, str_arg,
+    into_handle, out_arg, str_arg,
 };
 use crate::cert::{now, time_arg};
 use crate::document::{IMZA_REVOCATION_OFFLINE, IMZA_REVOCATION_ONLINE, IMZA_REVOCATION_SKIP};
@@ -27,19 +27,13 @@ use crate::{imza_result, IMZA_INVALID_ARGUMENT, IMZA_OK};
 
 /// Every Web eID token error goes through here, so that the code space changes in one place.
 fn webeid_err(e: WebEidError) -> imza_result {
-    // TODO(error-space): `fail(&imza::Error::from(e))` once `impl From<WebEidError> for
-    // imza::Error` is in main; 1200 is the first code of the Web eID block.
-    set_last_error(e.to_string());
-    1200
+    fail(&imza::Error::from(e))
 }
 
 /// Every challenge store error goes through here, so that the code space changes in one
 /// place.
 fn challenge_err(e: ChallengeError) -> imza_result {
-    // TODO(error-space): `fail(&imza::Error::from(e))` once `impl From<ChallengeError> for
-    // imza::Error` is in main; 1250 is the first code of the challenge block.
-    set_last_error(e.to_string());
-    1250
+    fail(&imza::Error::from(e))
 }
 
 /// Room for a challenge nonce in the `take` callback's buffer, with its NUL.
