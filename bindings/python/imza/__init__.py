@@ -23,6 +23,7 @@ from pathlib import Path
 __all__ = [
     "ImzaError",
     "verify",
+    "verify_token",
     "version",
     "library_path",
     "OK",
@@ -92,6 +93,18 @@ _SIGNATURES = {
     "imza_verify_document_reader": ([_V, _BYTES, ctypes.c_size_t, _READ_CALLBACK, _V, _PV], _R),
     "imza_report_json": ([_V, _PV], _R),
     "imza_report_free": ([_V], None),
+    "imza_token_verifier_builder_new": ([_PV], _R),
+    "imza_token_verifier_builder_allow_algorithm": ([_V, ctypes.c_char_p], _R),
+    "imza_token_verifier_builder_add_key": ([_V, _BYTES, ctypes.c_size_t], _R),
+    "imza_token_verifier_builder_set_issuer": ([_V, ctypes.c_char_p], _R),
+    "imza_token_verifier_builder_add_audience": ([_V, ctypes.c_char_p], _R),
+    "imza_token_verifier_builder_set_leeway": ([_V, ctypes.c_uint64], _R),
+    "imza_token_verifier_builder_set_time": ([_V, ctypes.c_int64], _R),
+    "imza_token_verifier_build": ([_V, _PV], _R),
+    "imza_token_verifier_builder_free": ([_V], None),
+    "imza_token_verifier_free": ([_V], None),
+    "imza_token_verify": ([_V, ctypes.c_char_p, _PV], _R),
+    "imza_token_verify_id_token": ([_V, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _PV], _R),
 }
 
 _lib = None
@@ -331,3 +344,101 @@ def _verify_reader(lib, opts, sig, f, out):
     if failure:
         raise ImzaError(code or READ_FAILED, f"reading the content failed: {failure[0]}") from failure[0]
     _check(lib, code)
+
+
+# ---- tokens (JWS/JWT, OpenID Connect ID tokens) --------------------------------------------
+
+
+def _key_bytes(key):
+    """A verification key as the C function takes it: PEM/DER bytes, JWK/JWKS JSON."""
+    if isinstance(key, dict):
+        return json.dumps(key).encode()
+    if isinstance(key, _BYTES_TYPES):
+        return bytes(key)
+    if isinstance(key, str) and key.lstrip().startswith(("{", "-----BEGIN")):
+        return key.encode()
+    if _is_path(key):
+        return _read(key)
+    raise TypeError(f"keys: expected bytes, JWK/JWKS JSON, a dict or a path, got {type(key).__name__}")
+
+
+def _utf8(s, what):
+    if not isinstance(s, str):
+        raise TypeError(f"{what}: expected str, got {type(s).__name__}")
+    return s.encode()
+
+
+def verify_token(
+    token,
+    keys,
+    algorithms,
+    issuer=None,
+    audience=None,
+    leeway=None,
+    at=None,
+    client_id=None,
+    nonce=None,
+):
+    """Verifies a compact JWS/JWT and returns ``{"valid": True, "alg", "header", "claims"}``.
+
+    - ``keys``: verification keys: a JWKS or JWK (JSON text, bytes or a dict), a public key
+      (``PUBLIC KEY`` PEM or SPKI DER) or a certificate (PEM or DER), or paths to them; one
+      or a list. A token's ``kid`` picks among keys that have one.
+    - ``algorithms``: the allow-list of JOSE names (``"ES256"``, ``"RS256"``, ``"EdDSA"``,
+      ...); required, ``none`` is never accepted.
+    - ``issuer``: the expected ``iss`` (required with ``client_id``); ``audience``: one
+      accepted ``aud`` or a list (with none, a token naming an audience is refused).
+    - ``leeway``: clock tolerance in seconds for ``exp``, ``nbf``, ``iat`` (imza's default:
+      60); ``at``: check at this time instead of now (as in :func:`verify`).
+    - ``client_id`` (and ``nonce``): verify an OpenID Connect ID token for this client.
+
+    Raises :class:`ImzaError` for a refused token (a JOSE code 1100-1199: bad signature,
+    algorithm not allowed, expired, wrong audience, ...) with the reason as the message.
+    """
+    if isinstance(algorithms, str):
+        algorithms = [algorithms]
+    if not algorithms:
+        raise ValueError("algorithms: at least one algorithm must be allowed")
+    lib = _load()
+    builder = _V()
+    verifier = _V()
+    text = _V()
+    try:
+        _check(lib, lib.imza_token_verifier_builder_new(ctypes.byref(builder)))
+        for alg in algorithms:
+            _check(lib, lib.imza_token_verifier_builder_allow_algorithm(builder, _utf8(alg, "algorithms")))
+        for key in _as_list(keys) if not isinstance(keys, dict) else [keys]:
+            b = _key_bytes(key)
+            _check(lib, lib.imza_token_verifier_builder_add_key(builder, b, len(b)))
+        if issuer is not None:
+            _check(lib, lib.imza_token_verifier_builder_set_issuer(builder, _utf8(issuer, "issuer")))
+        for aud in [audience] if isinstance(audience, str) else list(audience or []):
+            _check(lib, lib.imza_token_verifier_builder_add_audience(builder, _utf8(aud, "audience")))
+        if leeway is not None:
+            if isinstance(leeway, bool) or not isinstance(leeway, int) or leeway < 0:
+                raise ValueError("leeway: expected a non-negative number of seconds")
+            _check(lib, lib.imza_token_verifier_builder_set_leeway(builder, leeway))
+        if at is not None:
+            secs = _unix_seconds(at)
+            if secs < 0:
+                raise ValueError("at: before 1970")
+            _check(lib, lib.imza_token_verifier_builder_set_time(builder, secs))
+        _check(lib, lib.imza_token_verifier_build(builder, ctypes.byref(verifier)))
+        tok = _utf8(token, "token")
+        if client_id is None:
+            if nonce is not None:
+                raise ValueError("nonce: only for ID tokens (give client_id)")
+            _check(lib, lib.imza_token_verify(verifier, tok, ctypes.byref(text)))
+        else:
+            n = None if nonce is None else _utf8(nonce, "nonce")
+            _check(
+                lib,
+                lib.imza_token_verify_id_token(
+                    verifier, tok, _utf8(client_id, "client_id"), n, ctypes.byref(text)
+                ),
+            )
+        return json.loads(ctypes.string_at(text).decode("utf-8"))
+    finally:
+        lib.imza_string_free(text)
+        lib.imza_token_verifier_free(verifier)
+        lib.imza_token_verifier_builder_free(builder)
