@@ -10,7 +10,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::cades::{self, VerifyOptions};
-use crate::crypto::{DigestValue, HashAlgorithm, Signer};
+use crate::crypto::{HashAlgorithm, Signer};
 use crate::error::Error;
 use crate::path::{self, Purpose};
 use crate::report::Report;
@@ -196,7 +196,8 @@ impl<'a> SignOptions<'a> {
 /// the DER `ContentInfo`.
 ///
 /// `content` is the content itself, or (detached only) its digest computed while
-/// streaming it with [`cades::sign::digest_algorithm`] of the signer's algorithm.
+/// streaming it ([`crate::crypto::digest::digest_reader`]) with
+/// [`cades::sign::digest_algorithm`] of the signer's algorithm.
 ///
 /// ```
 /// use imza::{sign, verify, Content, Indication, RevocationPolicy, SignOptions, SigningKey,
@@ -261,11 +262,11 @@ pub fn sign(
 }
 
 fn network<'o>(opts: &'o SignOptions<'_>) -> Result<(&'o dyn Transport, &'o str), Error> {
-    let url = opts.tsa_url.as_deref().ok_or_else(|| Error::Transport {
-        reason: String::from("levels T and LT need a time-stamping service (tsa_url)"),
+    let url = opts.tsa_url.as_deref().ok_or(Error::InvalidOptions {
+        reason: "levels T and LT need a time-stamping service (tsa_url)",
     })?;
-    let transport = opts.transport.ok_or_else(|| Error::Transport {
-        reason: String::from("levels T and LT need a transport to reach the services"),
+    let transport = opts.transport.ok_or(Error::InvalidOptions {
+        reason: "levels T and LT need a transport to reach the services",
     })?;
     Ok((transport, url))
 }
@@ -281,11 +282,9 @@ fn roots_among(chain: &[Vec<u8>]) -> Result<TrustStore, Error> {
         }
     }
     if store.is_empty() {
-        return Err(Error::Malformed {
-            what: "chain",
-            detail: String::from(
-                "level LT needs the chain up to a root (self-signed) certificate, or trust anchors",
-            ),
+        return Err(Error::InvalidOptions {
+            reason: "level LT needs the chain up to a root (self-signed) certificate, or trust \
+                     anchors",
         });
     }
     Ok(store)
@@ -383,10 +382,7 @@ fn tsa_path(
         .and_then(|u| u.get(&crate::cms::attr::SIGNATURE_TIMESTAMP))
         .and_then(|a| a.values.first())
         .ok_or_else(|| missing("none"))?;
-    let token = crate::tsp::parse_token(token_der).map_err(|e| Error::Malformed {
-        what: "signature time-stamp",
-        detail: alloc::format!("{e}"),
-    })?;
+    let token = crate::tsp::parse_token(token_der)?;
     let Some(crate::cms::SignerId::IssuerSerial(is)) =
         token.signed_data.signers.first().map(|tsi| &tsi.sid)
     else {
@@ -406,36 +402,10 @@ fn tsa_path(
         .ok_or_else(|| missing("the token does not carry its TSA certificate"))?;
     let mut all: Vec<&[u8]> = pool.to_vec();
     all.extend(token.signed_data.certificates.iter().copied());
-    path::validate(
+    Ok(path::validate(
         tsa_der,
         &all,
         store,
         &path::Options::new(time, Purpose::Timestamping),
-    )
-    .map_err(|e| Error::PolicyViolation {
-        reason: alloc::format!("level LT: the time-stamping unit's certificate: {e}"),
-    })
-}
-
-/// The digest of detached content for [`sign`], streamed from `reader`.
-#[cfg(feature = "std")]
-pub fn digest_reader(
-    alg: HashAlgorithm,
-    reader: &mut dyn std::io::Read,
-) -> Result<DigestValue, Error> {
-    let mut h = crate::crypto::Hasher::new(alg);
-    let mut buf = alloc::vec![0u8; crate::crypto::digest::READ_CHUNK];
-    loop {
-        match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => h.update(buf.get(..n).unwrap_or(&[])),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                return Err(Error::Read {
-                    reason: alloc::format!("{e}"),
-                })
-            }
-        }
-    }
-    Ok(h.finish())
+    )?)
 }

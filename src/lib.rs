@@ -84,8 +84,6 @@ pub mod webeid;
 pub use cades::sign::ToSign;
 pub use cades::{RevocationPolicy, ValidationPolicy, VerifyOptions};
 pub use crypto::{Signer, SigningKey};
-#[cfg(feature = "std")]
-pub use document::digest_reader;
 pub use document::{sign, verify, Content, SignLevel, SignOptions, SignatureFormat};
 pub use error::{describe, Error};
 pub use jose::jwk::{Jwk, Jwks};

@@ -1,4 +1,5 @@
-//! `imza sign`: CAdES baseline B, T and LT signatures with a software key.
+//! `imza sign`: CAdES baseline B, T and LT signatures with a software key, through
+//! [`imza::sign`].
 //!
 //! Detached content is streamed (hashed in chunks, never held in memory); attached content
 //! is read whole, up to [`MAX_ATTACHED`]. The output is written only once everything
@@ -7,13 +8,9 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use imza::cades::sign::{self as cades_sign, SignOptions, ToSign};
-use imza::cms::SignerId;
+use imza::cades::sign::{self as cades_sign, ToSign};
 use imza::crypto::{HashAlgorithm, Signer as _, SigningKey};
-use imza::path::{self, Options, PathError, Purpose, ValidPath};
-use imza::revocation::{Checker, Fetched};
-use imza::time::UnixTime;
-use imza::trust::TrustStore;
+use imza::path::PathError;
 
 use crate::exit::{self, Failure};
 use crate::verify_cert::{first_der, malformed, now};
@@ -119,30 +116,24 @@ pub(crate) fn run(args: &SignArgs) -> Result<u8, Failure> {
         }
     }
 
-    // LT needs a root to validate against: checked before any service is asked.
-    let roots = if args.level == SignLevel::Lt {
-        Some(roots_among(&chain)?)
-    } else {
-        None
+    #[cfg(feature = "http")]
+    let http = imza::transport::BlockingHttp::new();
+    let mut opts = imza::SignOptions::new(now());
+    opts.level = match args.level {
+        SignLevel::B => imza::SignLevel::B,
+        SignLevel::T => imza::SignLevel::T,
+        SignLevel::Lt => imza::SignLevel::Lt,
     };
-
-    let time = now();
-    let mut opts = SignOptions::new(time);
     opts.detached = args.detached;
+    opts.chain = chain;
+    opts.tsa_url = tsa.map(String::from);
+    #[cfg(feature = "http")]
+    {
+        opts.transport = Some(&http);
+    }
     let content = Loaded::load(&args.file, args.detached, key.algorithm())?;
-    let cms = cades_sign::sign(content.to_sign(), &key, &cert_der, &chain, &opts)
-        .map_err(|e| signing_failure(&args.cert, &e))?;
-
-    let cms = match tsa {
-        None => cms,
-        Some(url) => {
-            let cms = add_timestamp(&cms, url)?;
-            match &roots {
-                Some(store) => add_validation_data(&cms, &cert_der, &chain, store, time)?,
-                None => cms,
-            }
-        }
-    };
+    let cms = imza::sign(content.to_sign(), &key, &cert_der, &opts)
+        .map_err(|e| signing_failure(&args.cert, tsa, &e))?;
 
     exit::write_atomic(&args.output, &cms)?;
     let level = match args.level {
@@ -221,201 +212,23 @@ pub(crate) fn digest_file(
     Ok(digest)
 }
 
-fn signing_failure(cert: &Path, e: &imza::Error) -> Failure {
-    match e {
-        imza::Error::KeyMismatch { .. } => Failure {
-            code: exit::DATA,
-            message: format!("{}: does not match --key: {e}", cert.display()),
-        },
-        imza::Error::Transport { .. } => Failure {
-            code: exit::UNAVAILABLE,
-            message: e.to_string(),
-        },
-        _ => Failure {
-            code: exit::DATA,
-            message: format!("signing failed: {e}"),
-        },
-    }
-}
-
-fn build_failure(what: &str, e: &imza::Error) -> Failure {
-    Failure {
-        code: exit::SOFTWARE,
-        message: format!("{what}: {e}"),
-    }
-}
-
-/// A nonce for the time-stamp request: std's per-process random SipHash keys (seeded from
-/// the OS) over the clock, so no randomness crate is needed. It only pairs the answer with
-/// the request; it is not a secret.
-fn nonce() -> [u8; 8] {
-    use std::hash::BuildHasher;
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let h = std::collections::hash_map::RandomState::new().hash_one((nanos, std::process::id()));
-    h.to_be_bytes()
-}
-
-/// B → B-T: a signature time-stamp from the TSA at `url`.
-fn add_timestamp(cms: &[u8], url: &str) -> Result<Vec<u8>, Failure> {
-    let digest = cades_sign::signature_timestamp_digest(cms, HashAlgorithm::Sha256)
-        .map_err(|e| build_failure("signature time-stamp", &e))?;
-    let token = fetch_timestamp(url, &digest)?;
-    cades_sign::add_signature_timestamp(cms, &token).map_err(|e| Failure {
-        code: exit::UNAVAILABLE,
-        message: format!("--tsa {url}: the time-stamp token cannot be embedded: {e}"),
-    })
-}
-
-#[cfg(feature = "http")]
-fn fetch_timestamp(url: &str, digest: &imza::crypto::DigestValue) -> Result<Vec<u8>, Failure> {
-    let http = imza::transport::BlockingHttp::new();
-    imza::tsp::fetch(&http, url, digest, Some(&nonce()), None).map_err(|e| Failure {
-        code: exit::UNAVAILABLE,
-        message: format!("--tsa {url}: no time-stamp: {e}"),
-    })
-}
-
-#[cfg(not(feature = "http"))]
-fn fetch_timestamp(url: &str, _digest: &imza::crypto::DigestValue) -> Result<Vec<u8>, Failure> {
-    let _ = nonce();
-    Err(Failure {
-        code: exit::UNAVAILABLE,
-        message: format!("--tsa {url}: this imza was built without the http feature"),
-    })
-}
-
-/// The self-signed certificates among `chain`, as the trust anchors of `--level LT`.
-fn roots_among(chain: &[Vec<u8>]) -> Result<TrustStore, Failure> {
-    let mut store = TrustStore::new();
-    for der in chain {
-        if let Ok(c) = imza::cert::parse_der(der) {
-            if c.tbs_certificate.subject == c.tbs_certificate.issuer {
-                store
-                    .add_pem_or_der(der)
-                    .map_err(|e| build_failure("--chain root", &e))?;
-            }
+fn signing_failure(cert: &Path, tsa: Option<&str>, e: &imza::Error) -> Failure {
+    let (code, message) = match e {
+        imza::Error::KeyMismatch { .. } => (
+            exit::DATA,
+            format!("{}: does not match --key: {e}", cert.display()),
+        ),
+        // Checked before anything is signed: LT without a root among --chain.
+        imza::Error::InvalidOptions { reason } => (exit::USAGE, format!("--level: {reason}")),
+        imza::Error::Transport { .. } | imza::Error::Timestamp(_) => (
+            exit::UNAVAILABLE,
+            format!("--tsa {}: no time-stamp: {e}", tsa.unwrap_or("")),
+        ),
+        imza::Error::Path(p) if matches!(**p, PathError::RevocationUnknown { .. }) => {
+            (exit::UNAVAILABLE, format!("--level LT: {e}"))
         }
-    }
-    if store.is_empty() {
-        return Err(Failure::usage(
-            "--level LT: no root (self-signed) certificate among --chain; give the whole chain \
-             up to the root, e.g. --chain chain.pem",
-        ));
-    }
-    Ok(store)
-}
-
-/// B-T → B-LT: validates the signer's chain to a root among `chain` (`store`), fetches the
-/// revocation status of each certificate (OCSP or CRL) and embeds the certificates and
-/// responses. The time-stamp's TSA certificate gets the same, as far as its chain can be
-/// built (a warning otherwise).
-fn add_validation_data(
-    cms: &[u8],
-    cert_der: &[u8],
-    chain: &[Vec<u8>],
-    store: &TrustStore,
-    time: UnixTime,
-) -> Result<Vec<u8>, Failure> {
-    let pool: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-    let signer = path::validate(
-        cert_der,
-        &pool,
-        store,
-        &Options::new(time, Purpose::DocumentSigning),
-    )
-    .map_err(|e| Failure {
-        code: exit::INVALID,
-        message: format!("--level LT: the signer's certificate does not validate: {e}"),
-    })?;
-
-    #[cfg(feature = "http")]
-    let http = imza::transport::BlockingHttp::new();
-    #[cfg(feature = "http")]
-    let mut checker = Checker::online(&http);
-    #[cfg(not(feature = "http"))]
-    let mut checker = Checker::offline();
-    checker
-        .check(&signer, time)
-        .map_err(|e| revocation_failure("the signer's", &e))?;
-
-    let mut certs: Vec<Vec<u8>> = signer.chain().map(|c| c.der.clone()).collect();
-    match tsa_path(cms, store, &pool, time) {
-        Ok(tsa) => match checker.check(&tsa, time) {
-            Ok(_) => certs.extend(tsa.chain().map(|c| c.der.clone())),
-            Err(e) => {
-                eprintln!("imza: warning: the time-stamp's revocation data is not embedded: {e}")
-            }
-        },
-        Err(why) => {
-            eprintln!("imza: warning: the time-stamp's validation data is not embedded: {why}")
-        }
-    }
-
-    let mut ocsp = Vec::new();
-    let mut crls = Vec::new();
-    for f in checker.fetched() {
-        match f {
-            Fetched::Ocsp(b) => ocsp.push(b.clone()),
-            Fetched::Crl(b) => crls.push(b.clone()),
-            _ => {}
-        }
-    }
-    cades_sign::add_validation_data(cms, &certs, &ocsp, &crls)
-        .map_err(|e| build_failure("embedding the validation data", &e))
-}
-
-fn revocation_failure(whose: &str, e: &PathError) -> Failure {
-    let code = match e {
-        PathError::RevocationUnknown { .. } => exit::UNAVAILABLE,
-        _ => exit::INVALID,
+        imza::Error::Path(_) => (exit::INVALID, format!("--level LT: {e}")),
+        _ => (exit::DATA, format!("signing failed: {e}")),
     };
-    Failure {
-        code,
-        message: format!("--level LT: {whose} certificate: {e}"),
-    }
-}
-
-/// The validated path of the TSA certificate of the (first) signature time-stamp in `cms`.
-fn tsa_path(
-    cms: &[u8],
-    store: &TrustStore,
-    pool: &[&[u8]],
-    time: UnixTime,
-) -> Result<ValidPath, String> {
-    let sd = imza::cms::parse(cms).map_err(|e| e.to_string())?;
-    let si = sd.signers.first().ok_or("no signer")?;
-    let attr = si
-        .unsigned_attrs
-        .as_ref()
-        .and_then(|u| u.get(&imza::cms::attr::SIGNATURE_TIMESTAMP))
-        .ok_or("no signature time-stamp")?;
-    let token_der = attr.values.first().ok_or("an empty time-stamp attribute")?;
-    let token = imza::tsp::parse_token(token_der).map_err(|e| e.to_string())?;
-    let tsi = token.signed_data.signers.first().ok_or("no TSA signer")?;
-    let SignerId::IssuerSerial(is) = &tsi.sid else {
-        return Err("the token names its TSA by key identifier".into());
-    };
-    let tsa_der = token
-        .signed_data
-        .certificates
-        .iter()
-        .copied()
-        .find(|der| {
-            imza::cert::parse_der(der).is_ok_and(|c| {
-                c.tbs_certificate.issuer == is.issuer
-                    && c.tbs_certificate.serial_number == is.serial_number
-            })
-        })
-        .ok_or("the token does not carry the TSA certificate")?;
-    let mut all: Vec<&[u8]> = pool.to_vec();
-    all.extend(token.signed_data.certificates.iter().copied());
-    path::validate(
-        tsa_der,
-        &all,
-        store,
-        &Options::new(time, Purpose::Timestamping),
-    )
-    .map_err(|e| e.to_string())
+    Failure { code, message }
 }

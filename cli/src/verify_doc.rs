@@ -1,7 +1,7 @@
 //! `imza verify`: CMS / CAdES signature validation (ETSI EN 319 102-1) from the command line.
 //!
 //! Attached signatures are read whole (at most [`imza::cms::MAX_CMS_LEN`]); detached content
-//! is streamed through [`imza::cades::verify_reader`] and never held in memory.
+//! is streamed through [`imza::verify`] (`Content::Reader`) and never held in memory.
 
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
@@ -84,7 +84,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
     }
 
     let report = match &args.detached {
-        None => cades::verify(&sig, Content::Attached, &opts)
+        None => imza::verify(&sig, imza::Content::Attached, &opts)
             .map_err(|e| Failure::content(&args.file, &e))?,
         Some(_) if attached(&sig) => {
             return Err(Failure::usage(format!(
@@ -96,7 +96,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
     };
 
     let text = if args.json {
-        let mut json = serde_json::to_string_pretty(&report).map_err(|e| Failure {
+        let mut json = report.to_json().map_err(|e| Failure {
             code: exit::SOFTWARE,
             message: e.to_string(),
         })?;
@@ -142,7 +142,12 @@ fn verify_detached(
     }
     let total = if meta.is_file() { meta.len() } else { 0 };
     let mut bar = Progress::new(total, may_draw && std::io::stderr().is_terminal());
-    let result = cades::verify_reader(sig, file, opts, &mut |done| bar.update(done));
+    let mut reader = Counted {
+        inner: file,
+        done: 0,
+        bar: &mut bar,
+    };
+    let result = imza::verify(sig, imza::Content::Reader(&mut reader), opts);
     bar.clear();
     match result {
         Ok(r) => Ok(r),
@@ -152,6 +157,22 @@ fn verify_detached(
             message: format!("{}: cannot read: {reason}", content.display()),
         }),
         Err(e) => Err(Failure::content(sig_path, &e)),
+    }
+}
+
+/// A reader that moves the progress bar.
+struct Counted<'b, R> {
+    inner: R,
+    done: u64,
+    bar: &'b mut Progress,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.done += n as u64;
+        self.bar.update(self.done);
+        Ok(n)
     }
 }
 

@@ -793,7 +793,8 @@ pub unsafe extern "C" fn imza_sign_document_file(
             let hash = imza::cades::sign::digest_algorithm(signer.algorithm());
             std::fs::File::open(input)
                 .map_err(read_err)
-                .and_then(|mut f| imza::digest_reader(hash, &mut f))
+                .and_then(|f| imza::crypto::digest::digest_reader(hash, f).map_err(read_err))
+                .map(|(d, _len)| d)
                 .and_then(|d| opts.sign(ToSign::Digest(&d), signer, &cert))
         } else {
             match read_limited(input, imza::cms::MAX_CMS_LEN as u64) {

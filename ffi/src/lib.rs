@@ -83,6 +83,9 @@ pub const IMZA_CONTENT_GIVEN_TWICE: imza_result = 102;
 pub const IMZA_UNSUPPORTED_FORMAT: imza_result = 103;
 /// Reading the content (a file, a read callback) failed.
 pub const IMZA_READ_FAILED: imza_result = 104;
+/// The options cannot be used as given (level T without a time-stamping service, LT
+/// without a root to validate against).
+pub const IMZA_INVALID_OPTIONS: imza_result = 105;
 
 // Block 200-299: algorithms, keys and policy.
 
@@ -319,6 +322,7 @@ fn message(result: imza_result) -> Cow<'static, str> {
         }
         IMZA_UNSUPPORTED_FORMAT => "not a signature format imza verifies",
         IMZA_READ_FAILED => "reading the content failed",
+        IMZA_INVALID_OPTIONS => "the options cannot be used as given",
         IMZA_UNSUPPORTED_ALGORITHM => "unsupported algorithm",
         IMZA_UNSUPPORTED_BY_BACKEND => "no crypto backend in this build supports the operation",
         IMZA_KEY_MISMATCH => "the key does not fit the algorithm",
@@ -366,6 +370,12 @@ mod tests {
                 IMZA_LIMIT_EXCEEDED,
             ),
             (Error::ContentGivenTwice, IMZA_CONTENT_GIVEN_TWICE),
+            (
+                Error::UnsupportedFormat { format: "x" },
+                IMZA_UNSUPPORTED_FORMAT,
+            ),
+            (Error::Read { reason: s() }, IMZA_READ_FAILED),
+            (Error::InvalidOptions { reason: "x" }, IMZA_INVALID_OPTIONS),
             (
                 Error::UnsupportedAlgorithm { what: s() },
                 IMZA_UNSUPPORTED_ALGORITHM,

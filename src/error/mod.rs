@@ -118,6 +118,12 @@ pub enum Error {
         /// What was recognised ("XML", "ZIP container", "PDF") or "unknown".
         format: &'static str,
     },
+    /// The options cannot be used as given (a time-stamp level without a time-stamping
+    /// service, long-term data without a root to validate against ...).
+    InvalidOptions {
+        /// What is missing or contradictory.
+        reason: &'static str,
+    },
     /// Reading the content (a file, a stream, a host callback) failed.
     Read {
         /// What failed.
@@ -183,6 +189,7 @@ impl Error {
             Self::ContentGivenTwice => 102,
             Self::UnsupportedFormat { .. } => 103,
             Self::Read { .. } => 104,
+            Self::InvalidOptions { .. } => 105,
             Self::UnsupportedAlgorithm { .. } => 200,
             Self::UnsupportedByBackend { .. } => 201,
             Self::KeyMismatch { .. } => 202,
@@ -224,6 +231,7 @@ impl fmt::Display for Error {
             Self::UnsupportedFormat { format } => {
                 write!(f, "not a signature format imza verifies: {format}")
             }
+            Self::InvalidOptions { reason } => write!(f, "invalid options: {reason}"),
             Self::Read { reason } => write!(f, "reading the content failed: {reason}"),
             Self::UnsupportedByBackend { backend, what } => {
                 write!(f, "the {backend} backend does not support {what}")
@@ -272,6 +280,7 @@ const CODES: &[(u32, &str)] = &[
     (102, "content given twice (the signature carries it too)"),
     (103, "not a signature format imza verifies"),
     (104, "reading the content failed"),
+    (105, "the options cannot be used as given"),
     (200, "unsupported algorithm"),
     (
         201,

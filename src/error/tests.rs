@@ -72,6 +72,7 @@ fn samples() -> Vec<(RangeInclusive<u32>, Error)> {
         Error::ContentGivenTwice,
         Error::UnsupportedFormat { format: "x" },
         Error::Read { reason: s() },
+        Error::InvalidOptions { reason: "x" },
     ];
     v.extend(core.into_iter().map(|e| (100..=199, e)));
     let algs = vec![
