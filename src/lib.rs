@@ -35,12 +35,10 @@ pub mod cades;
 pub mod card;
 pub mod cert;
 pub mod cms;
-pub mod crl;
 pub mod crypto;
 pub mod error;
 pub mod jose;
 pub mod mobile;
-pub mod ocsp;
 pub mod path;
 pub mod report;
 pub mod revocation;
@@ -53,6 +51,10 @@ mod util;
 pub mod webeid;
 
 pub use error::{describe, Error};
+// OCSP and CRLs are parts of revocation (they share its time rules); their paths stay
+// `imza::ocsp` and `imza::crl`.
+#[doc(inline)]
+pub use revocation::{crl, ocsp};
 
 /// The crate version, as the C ABI and the WASM bindings report it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
