@@ -63,13 +63,11 @@ pub mod cades;
 pub mod card;
 pub mod cert;
 pub mod cms;
-pub mod crl;
 pub mod crypto;
 mod document;
 pub mod error;
 pub mod jose;
 pub mod mobile;
-pub mod ocsp;
 pub mod path;
 pub mod report;
 pub mod revocation;
@@ -93,6 +91,10 @@ pub use report::{Indication, Report, SignatureReport, SubIndication};
 pub use time::UnixTime;
 pub use trust::TrustStore;
 pub use webeid::{ChallengeStore, WebEidOptions};
+// OCSP and CRLs are parts of revocation (they share its time rules); their paths stay
+// `imza::ocsp` and `imza::crl`.
+#[doc(inline)]
+pub use revocation::{crl, ocsp};
 
 /// The crate version, as the C ABI and the WASM bindings report it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

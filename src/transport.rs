@@ -3,7 +3,7 @@
 //!
 //! Protocol modules build a [`Request`] and parse a [`Response`]; the caller's [`Transport`]
 //! moves the bytes. Portals plug in their own HTTP stack (with proxies, mTLS, metrics);
-//! the `http` feature supplies [`BlockingHttp`], a small blocking client with timeouts.
+//! the `http` feature supplies `BlockingHttp`, a small blocking client with timeouts.
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -22,7 +22,6 @@ use alloc::vec::Vec;
 use crate::cms::attr;
 use crate::cms::verify::{check_signer, ContentRef, Failure, SignerCheck};
 use crate::cms::{self, SignedData, SignerId, SignerInfo};
-use crate::crl::Crl;
 use crate::crypto::{self, DigestValue, HashAlgorithm, PublicKey};
 use crate::error::Error;
 use crate::path::{self, ParsedCert, PathError, Purpose, ValidPath};
@@ -30,6 +29,7 @@ use crate::report::{
     CertRef, Format, Indication, LegacyLevel, Level, Report, SignatureReport, SignerRef,
     SubIndication, TimestampKind,
 };
+use crate::revocation::crl::Crl;
 use crate::revocation::{Checker, Evidence, Source};
 use crate::time::UnixTime;
 use crate::transport::Transport;

@@ -2,7 +2,7 @@
 //! [`crate::crypto::Signer`] over a card.
 //!
 //! The logic is sans-IO over [`CardTransport`]; PC/SC readers are one transport
-//! ([`pcsc`], feature `pcsc`), a [`Scripted`] transport drives the fault-injection tests.
+//! (`card::pcsc`, feature `pcsc`), a [`Scripted`] transport drives the fault-injection tests.
 //! A new national card is one more [`Profile`] in the [`Registry`]; often just an
 //! [`eid::EidParams`] value.
 //!

@@ -1,5 +1,5 @@
 //! The one interface between card logic and a reader: sans-IO, so the same profiles run
-//! over PC/SC ([`super::pcsc`], feature `pcsc`), over a scripted transport in tests, or over
+//! over PC/SC (`card::pcsc`, feature `pcsc`), over a scripted transport in tests, or over
 //! anything else that moves APDUs.
 
 use alloc::string::String;

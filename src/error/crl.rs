@@ -1,4 +1,4 @@
-//! Why a CRL cannot be used (`crate::crl`).
+//! Why a CRL cannot be used (`crate::revocation::crl`).
 
 use alloc::string::String;
 use core::fmt;

@@ -1,4 +1,4 @@
-//! Why an OCSP response cannot be used (`crate::ocsp`).
+//! Why an OCSP response cannot be used (`crate::revocation::ocsp`).
 
 use alloc::string::String;
 use core::fmt;

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
 use zeroize::Zeroizing;
 
+use super::alg::JwsAlgorithm;
 use super::{b64_decode, b64_encode, parse_object, JoseError};
 use crate::crypto::alg::oids;
 use crate::crypto::{digest, Curve, HashAlgorithm, KeyKind, PublicKey};
@@ -459,9 +460,9 @@ impl Jwks {
 }
 
 fn kind_fits(k: &Jwk, alg: &str) -> bool {
-    match (&k.material, super::jws::JwsAlgorithm::from_name(alg)) {
-        (KeyMaterial::Secret(_), Ok(super::jws::JwsAlgorithm::Hmac(_))) => true,
-        (KeyMaterial::Public { kind, .. }, Ok(super::jws::JwsAlgorithm::Signature(a))) => {
+    match (&k.material, JwsAlgorithm::from_name(alg)) {
+        (KeyMaterial::Secret(_), Ok(JwsAlgorithm::Hmac(_))) => true,
+        (KeyMaterial::Public { kind, .. }, Ok(JwsAlgorithm::Signature(a))) => {
             kind.fits(a) && a.jose_curve().is_none_or(|c| *kind == KeyKind::Ec(c))
         }
         _ => false,

@@ -10,11 +10,10 @@ use hmac::Mac;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
+pub use super::alg::JwsAlgorithm;
 use super::jwk::{Jwk, KeyMaterial};
 use super::{b64_decode_public, b64_encode, parse_object, JoseError};
-use crate::crypto::{
-    self, HashAlgorithm, KeyKind, Message, Policy, PublicKey, SignatureAlgorithm, Signer,
-};
+use crate::crypto::{self, HashAlgorithm, KeyKind, Message, Policy, PublicKey, Signer};
 use crate::path::{self, Purpose};
 use crate::time::UnixTime;
 use crate::trust::TrustStore;
@@ -25,48 +24,6 @@ pub const MAX_TOKEN_LEN: usize = 64 * 1024;
 pub const MAX_HEADER_LEN: usize = 8 * 1024;
 /// Most certificates in an `x5c`.
 const MAX_X5C: usize = 8;
-
-/// A JWS algorithm: a signature algorithm from the core table, or HMAC.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum JwsAlgorithm {
-    /// ES*, RS*, PS*, EdDSA.
-    Signature(SignatureAlgorithm),
-    /// HS256/384/512.
-    Hmac(HashAlgorithm),
-}
-
-impl JwsAlgorithm {
-    /// Looks up a JOSE `alg` name; `none` is not an algorithm.
-    pub fn from_name(name: &str) -> Result<Self, JoseError> {
-        match name {
-            "HS256" => Ok(Self::Hmac(HashAlgorithm::Sha256)),
-            "HS384" => Ok(Self::Hmac(HashAlgorithm::Sha384)),
-            "HS512" => Ok(Self::Hmac(HashAlgorithm::Sha512)),
-            _ => SignatureAlgorithm::from_jose(name)
-                .map(Self::Signature)
-                .map_err(|_| JoseError::AlgorithmNotAllowed(name.into())),
-        }
-    }
-
-    /// The JOSE name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Hmac(HashAlgorithm::Sha384) => "HS384",
-            Self::Hmac(HashAlgorithm::Sha512) => "HS512",
-            Self::Hmac(_) => "HS256",
-            Self::Signature(a) => a.jose_name().unwrap_or("?"),
-        }
-    }
-
-    /// The hash OIDC `at_hash`/`c_hash` use (RFC 7518 names; SHA-512 for EdDSA/Ed25519).
-    pub fn hash(self) -> HashAlgorithm {
-        match self {
-            Self::Hmac(h) => h,
-            Self::Signature(a) => a.hash().unwrap_or(HashAlgorithm::Sha512),
-        }
-    }
-}
 
 enum KeyBytes {
     /// A public key parsed once from its SPKI: its kind and `subjectPublicKey` bits.

@@ -7,6 +7,7 @@
 //! `x5c` only with a trust store, unknown `crit` entries are refused, and a malformed claim
 //! is an error rather than an absent one.
 
+mod alg;
 pub mod jwk;
 pub mod jws;
 pub mod jwt;

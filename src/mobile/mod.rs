@@ -8,7 +8,7 @@
 //! - [`Session`]: the sans-IO state machine (start, long poll, retries, deadline,
 //!   cancellation) that says what to send and when, and never sleeps;
 //! - [`run`]: drives a session over a [`Transport`](crate::transport::Transport) and a
-//!   [`Clock`]; [`SystemClock`] is the blocking clock (with the `http` feature);
+//!   [`Clock`]; `SystemClock` is the blocking clock (with the `http` feature);
 //! - [`validate`]: checks the outcome (signature over the hash sent, chain to the
 //!   configured CAs for the purpose, the person asked for);
 //! - [`MobileSigner`]: the [`Signer`](crate::crypto::Signer) for CAdES (and later XAdES and

@@ -15,6 +15,7 @@ use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
 use x509_cert::ext::pkix::{CrlReason, KeyUsages};
 
+use super::freshness::{freshness, not_in_future, Options, Stale, Status};
 use crate::crypto::Policy;
 use crate::error::Error;
 use crate::path::ParsedCert;
@@ -189,8 +190,8 @@ impl Crl {
         &self,
         cert: &ParsedCert,
         issuer: &ParsedCert,
-        opts: &crate::ocsp::Options,
-    ) -> Result<crate::ocsp::Status, CrlError> {
+        opts: &Options,
+    ) -> Result<Status, CrlError> {
         if !self.issued_by(issuer) || cert.issuer != issuer.subject {
             return Err(CrlError::WrongIssuer);
         }
@@ -202,23 +203,20 @@ impl Crl {
             return Err(CrlError::OutOfScope);
         }
         let status = match self.revoked.get(cert.serial()) {
-            Some(&(time, reason)) if time <= opts.time => {
-                crate::ocsp::Status::Revoked { time, reason }
-            }
-            _ => crate::ocsp::Status::Good,
+            Some(&(time, reason)) if time <= opts.time => Status::Revoked { time, reason },
+            _ => Status::Good,
         };
         // A listing is permanent proof of the revocation, however old the CRL; only "not
         // listed" must speak for the validation time. Dated in the future is refused either
         // way.
-        let fresh = if status == crate::ocsp::Status::Good {
-            crate::ocsp::freshness(self.this_update, self.next_update, opts)
+        let fresh = if status == Status::Good {
+            freshness(self.this_update, self.next_update, opts)
         } else {
-            crate::ocsp::not_in_future("thisUpdate", self.this_update, opts)
+            not_in_future("thisUpdate", self.this_update, opts)
         };
         fresh.map_err(|e| match e {
-            crate::ocsp::OcspError::NotFresh(s) => CrlError::NotFresh(s),
-            crate::ocsp::OcspError::IssuedInFuture(s) => CrlError::IssuedInFuture(s),
-            other => CrlError::NotFresh(alloc::format!("{other}")),
+            Stale::NotFresh(s) => CrlError::NotFresh(s),
+            Stale::IssuedInFuture(s) => CrlError::IssuedInFuture(s),
         })?;
         Ok(status)
     }

@@ -19,7 +19,8 @@ use x509_ocsp::{
     ResponderId, TbsRequest, Version,
 };
 
-use crate::crypto::{digest, HashAlgorithm, Policy};
+use super::freshness::{freshness, not_in_future, Stale};
+use crate::crypto::{digest, HashAlgorithm};
 use crate::error::Error;
 use crate::path::{subject_of, ParsedCert};
 use crate::signed::SignedParts;
@@ -108,57 +109,7 @@ fn key_bits(c: &ParsedCert) -> Result<&[u8], Error> {
         })
 }
 
-/// How to judge a response.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct Options {
-    /// The time the status is wanted for.
-    pub time: UnixTime,
-    /// The current time, by the caller's clock (the core reads no clock). Data issued after
-    /// it (thisUpdate, producedAt) is refused as dated in the future, whatever the
-    /// validation time: a response cannot speak for a time after the moment we judge it.
-    /// `None` (what [`Options::new`] sets) means `time`; front ends set the real clock.
-    pub now: Option<UnixTime>,
-    /// Clock skew tolerated on thisUpdate/nextUpdate, seconds.
-    pub skew: u64,
-    /// For a response older than `time` without nextUpdate: how old it may be, seconds.
-    pub max_age: u64,
-    /// The nonce sent, which the response must echo.
-    pub nonce: Option<Vec<u8>>,
-    /// Acceptable signature algorithms and key sizes.
-    pub crypto_policy: Policy,
-}
-
-impl Options {
-    /// At `time`, 5 minutes skew, 7 days maximum age, no nonce.
-    pub fn new(time: UnixTime) -> Self {
-        Self {
-            time,
-            now: None,
-            skew: 300,
-            max_age: 7 * 86_400,
-            nonce: None,
-            crypto_policy: Policy::STRICT,
-        }
-    }
-}
-
-/// A certificate's status at the validation time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case", tag = "status")]
-pub enum Status {
-    /// Not revoked at the validation time. A certificate revoked only after it is `Good`.
-    Good,
-    /// Revoked at or before the validation time.
-    Revoked {
-        /// When.
-        time: UnixTime,
-        /// The CRLReason code, when given.
-        reason: Option<u8>,
-    },
-    /// The responder does not know the certificate.
-    Unknown,
-}
+pub use super::freshness::{Options, Status};
 
 /// A verified answer.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -395,49 +346,11 @@ fn cert_id_matches(id: &CertId, cert: &ParsedCert, issuer: &ParsedCert) -> bool 
         && id.issuer_key_hash.as_bytes() == digest(hash, bits).as_ref()
 }
 
-/// Refuses a time later than the current time plus the skew.
-pub(crate) fn not_in_future(what: &str, t: UnixTime, opts: &Options) -> Result<(), OcspError> {
-    let now = opts.now.unwrap_or(opts.time);
-    if t.as_secs() > now.as_secs().saturating_add(opts.skew) {
-        return Err(OcspError::IssuedInFuture(alloc::format!(
-            "{what} {t} is after the current time {now}"
-        )));
-    }
-    Ok(())
-}
-
-/// Does this response speak for the validation time? A response made after it does (a
-/// revocation is permanent, and a later "good" covers earlier times); an older one must
-/// still be within nextUpdate, or, without nextUpdate, within the maximum age.
-pub(crate) fn freshness(
-    this_update: UnixTime,
-    next_update: Option<UnixTime>,
-    opts: &Options,
-) -> Result<(), OcspError> {
-    not_in_future("thisUpdate", this_update, opts)?;
-    let t = opts.time.as_secs();
-    let this = this_update.as_secs();
-    if let Some(next) = next_update {
-        if next < this_update {
-            return Err(OcspError::NotFresh(
-                "nextUpdate is before thisUpdate".into(),
-            ));
+impl From<Stale> for OcspError {
+    fn from(e: Stale) -> Self {
+        match e {
+            Stale::NotFresh(s) => Self::NotFresh(s),
+            Stale::IssuedInFuture(s) => Self::IssuedInFuture(s),
         }
-    }
-    if this + opts.skew >= t {
-        return Ok(());
-    }
-    match next_update {
-        Some(next) if next.as_secs() + opts.skew >= t => Ok(()),
-        Some(next) => Err(OcspError::NotFresh(alloc::format!(
-            "nextUpdate {next} is before the validation time {}",
-            opts.time
-        ))),
-        None if t - this <= opts.max_age => Ok(()),
-        None => Err(OcspError::NotFresh(alloc::format!(
-            "thisUpdate {this_update} is more than {} s before the validation time {}",
-            opts.max_age,
-            opts.time
-        ))),
     }
 }

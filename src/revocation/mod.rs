@@ -11,6 +11,10 @@
 //! certificate expired, must come from a CRL with ExpiredCertsOnCRL or an OCSP response with
 //! archiveCutoff.
 
+pub mod crl;
+mod freshness;
+pub mod ocsp;
+
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -21,12 +25,12 @@ use der::Decode;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{AuthorityInfoAccessSyntax, CrlDistributionPoints};
 
-use crate::crl::Crl;
 use crate::crypto::HashAlgorithm;
-use crate::ocsp::{self, Status};
 use crate::path::{subject_of, ParsedCert, PathError, ValidPath};
 use crate::time::UnixTime;
 use crate::transport::{Method, Request, Transport};
+use crl::Crl;
+use ocsp::Status;
 
 /// Where revocation data may come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -138,7 +142,7 @@ impl Found {
 
     fn crl(
         &mut self,
-        r: Result<Status, crate::crl::CrlError>,
+        r: Result<Status, crl::CrlError>,
         crl: &Crl,
         cert: &ParsedCert,
         url: Option<&str>,
