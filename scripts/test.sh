@@ -101,6 +101,18 @@ echo "ok: a hand edit fails the drift check; the committed header passes"
 step "C ABI: gcc + AddressSanitizer/UBSan, and valgrind"
 bash ffi/tests/run-c-tests.sh
 
+step "the imza command builds without the PC/SC development files and does not link libpcsclite"
+no_pc="$(mktemp -d)"
+PKG_CONFIG_LIBDIR="$no_pc" PKG_CONFIG_PATH="" cargo build -q --release -p imza-cli
+rmdir "$no_pc"
+imza_bin="${CARGO_TARGET_DIR:-$PWD/target}/release/imza"
+if ldd "$imza_bin" | grep -q pcsclite; then
+  echo "FAIL: $imza_bin links libpcsclite:" >&2
+  ldd "$imza_bin" >&2
+  exit 1
+fi
+echo "ok: ldd $imza_bin lists no libpcsclite"
+
 step "installed C library: cargo cinstall, pkg-config, the C example linked shared and static"
 bash ffi/tests/install-check.sh
 

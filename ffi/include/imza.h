@@ -10,6 +10,69 @@
 #include <stdint.h>
 
 /**
+ * The card's authentication (login) key: PIV slot 9A, an eID card's authentication key.
+ */
+#define IMZA_CARD_KEY_AUTHENTICATION 0
+
+/**
+ * The card's signing key: PIV slot 9C, an eID card's qualified signature key.
+ */
+#define IMZA_CARD_KEY_SIGNING 1
+
+/**
+ * Flag: spend the last PIN try if it comes to that (by default imza refuses: a typo would
+ * block the card).
+ */
+#define IMZA_CARD_ALLOW_LAST_TRY 1
+
+/**
+ * Flag: hold the card exclusively while connected (default: shared, short transactions).
+ */
+#define IMZA_CARD_EXCLUSIVE 2
+
+/**
+ * Flag: ECDSA signatures as fixed-width `r || s` (JWS, Web eID) instead of DER (CMS, X.509).
+ */
+#define IMZA_CARD_ECDSA_RAW 4
+
+/**
+ * No purpose check.
+ */
+#define IMZA_PURPOSE_ANY 0
+
+/**
+ * Document signing (CAdES, XAdES, PAdES): keyUsage nonRepudiation or digitalSignature; an
+ * EKU, when present, must allow document signing.
+ */
+#define IMZA_PURPOSE_DOCUMENT_SIGNING 1
+
+/**
+ * Login (certificate login tokens, TLS client): keyUsage digitalSignature; an EKU, when
+ * present, must include clientAuth.
+ */
+#define IMZA_PURPOSE_AUTHENTICATION 2
+
+/**
+ * RFC 3161 time-stamping: EKU present, critical, and timeStamping only.
+ */
+#define IMZA_PURPOSE_TIMESTAMPING 3
+
+/**
+ * Delegated OCSP responder: EKU id-kp-OCSPSigning.
+ */
+#define IMZA_PURPOSE_OCSP_SIGNING 4
+
+/**
+ * TLS server: an EKU, when present, must include serverAuth.
+ */
+#define IMZA_PURPOSE_SERVER_AUTH 5
+
+/**
+ * The `unix_seconds` value that means "now" (the current time when the call runs).
+ */
+#define IMZA_TIME_NOW -1
+
+/**
  * Revocation not checked, by request: recorded in the report, the verdict may pass.
  */
 #define IMZA_REVOCATION_SKIP 0
@@ -40,6 +103,51 @@
 #define IMZA_LEVEL_LT 2
 
 /**
+ * The Estonian Mobile-ID REST API (SK ID Solutions), base URL `https://.../mid-api`.
+ */
+#define IMZA_MOBILE_PROVIDER_MOBILE_ID 0
+
+/**
+ * The Smart-ID RP API v2, base URL `https://.../v2`.
+ */
+#define IMZA_MOBILE_PROVIDER_SMART_ID 1
+
+/**
+ * Mobile-ID: the person by phone number (`"+372..."`) and national identity number.
+ */
+#define IMZA_MOBILE_PERSON_PHONE 0
+
+/**
+ * Smart-ID: the person by ETSI semantics identifier (`"PNOEE-30303039914"`).
+ */
+#define IMZA_MOBILE_PERSON_ETSI 1
+
+/**
+ * Smart-ID: the person by document number (`"PNOEE-30303039914-MOCK-Q"`).
+ */
+#define IMZA_MOBILE_PERSON_DOCUMENT 2
+
+/**
+ * The prompt in English (the default; Mobile-ID only, Smart-ID apps use their own).
+ */
+#define IMZA_MOBILE_LANGUAGE_ENG 0
+
+/**
+ * The prompt in Estonian.
+ */
+#define IMZA_MOBILE_LANGUAGE_EST 1
+
+/**
+ * The prompt in Russian.
+ */
+#define IMZA_MOBILE_LANGUAGE_RUS 2
+
+/**
+ * The prompt in Lithuanian.
+ */
+#define IMZA_MOBILE_LANGUAGE_LIT 3
+
+/**
  * TOTAL_PASSED: every signature holds.
  */
 #define IMZA_TOTAL_PASSED 1
@@ -54,6 +162,33 @@
  * expired without a time-stamp, ...).
  */
 #define IMZA_INDETERMINATE 3
+
+
+
+/**
+ * Where issued challenges wait for their token (opaque).
+ */
+typedef struct imza_challenge_store imza_challenge_store;
+
+/**
+ * Where an [`imza_transport_callback`] writes the response (opaque): its status with
+ * [`imza_http_response_set_status`], its `Content-Type` with
+ * [`imza_http_response_set_content_type`], its body with
+ * [`imza_http_response_append_body`] (in pieces, as it arrives). imza owns it: the host
+ * never allocates or frees anything for a response.
+ */
+typedef struct imza_http_response imza_http_response;
+
+/**
+ * A cancel switch for mobile-ID operations (opaque). Once triggered it stays triggered:
+ * make a new one for the next operation.
+ */
+typedef struct imza_mobile_cancel imza_mobile_cancel;
+
+/**
+ * The service, the relying party and the trust for mobile-ID operations (opaque).
+ */
+typedef struct imza_mobile_options imza_mobile_options;
 
 /**
  * A document's validation report (opaque).
@@ -72,6 +207,22 @@ typedef struct imza_sign_options imza_sign_options;
 typedef struct imza_signer imza_signer;
 
 /**
+ * A token issuer (opaque): signing keys under kids, one active, and the published JWKS.
+ */
+typedef struct imza_token_issuer imza_token_issuer;
+
+/**
+ * Immutable token verification settings (opaque).
+ */
+typedef struct imza_token_verifier imza_token_verifier;
+
+/**
+ * Token verification settings being collected (opaque); [`imza_token_verifier_build`]
+ * turns them into an [`imza_token_verifier`].
+ */
+typedef struct imza_token_verifier_builder imza_token_verifier_builder;
+
+/**
  * A way to reach OCSP responders, CRL distribution points, time-stamping and mobile-ID
  * services (opaque).
  */
@@ -88,6 +239,11 @@ typedef struct imza_trust_store imza_trust_store;
 typedef struct imza_verify_options imza_verify_options;
 
 /**
+ * Web eID validation options (opaque).
+ */
+typedef struct imza_webeid_options imza_webeid_options;
+
+/**
  * A status code: [`IMZA_OK`] or an error. A `uint32_t` in C.
  *
  * `0..=99` are raised by the C boundary; `100` and up are `imza::Error` codes, passed
@@ -96,11 +252,134 @@ typedef struct imza_verify_options imza_verify_options;
 typedef uint32_t imza_result;
 
 /**
+ * The host's PIN entry.
+ *
+ * - `prompt`: what is asked, NUL-terminated, e.g. `"PIV signing PIN, 3 tries left"`; valid
+ *   during the call.
+ * - `tries_left`: tries before the PIN blocks, or -1 when the card does not say.
+ * - `pin_pad`: 0 normally. 1 when the reader has a PIN pad: the person types the PIN on the
+ *   reader, `buf` is NULL and `cap` 0; show a "type your PIN on the reader" message and
+ *   return `IMZA_OK` to go on.
+ * - `buf`, `cap`: imza's buffer for the PIN; write at most `cap` bytes (printable ASCII, no
+ *   NUL needed) and set `*out_len` to how many. imza wipes `buf` after use; wipe any copy
+ *   of your own.
+ *
+ * Return `IMZA_OK` to go on; any other value cancels the operation (a PIN dialog's Cancel
+ * button): the card is not touched and the operation fails with the core's "PIN entry was
+ * cancelled" card code (`IMZA_CARD_PIN_CANCELLED` once the card codes are split; 600
+ * before).
+ */
+typedef imza_result (*imza_pin_callback)(void *userdata,
+                                         const char *prompt,
+                                         int32_t tries_left,
+                                         uint32_t pin_pad,
+                                         uint8_t *buf,
+                                         size_t cap,
+                                         size_t *out_len);
+
+/**
  * A read callback: fill `buf` (capacity `len`) with the next bytes of the content, set
  * `*out_n` to how many (0 at the end) and return `IMZA_OK`; any other return value stops
  * the validation with `IMZA_READ_FAILED`.
  */
 typedef imza_result (*imza_read_callback)(void *userdata, uint8_t *buf, size_t len, size_t *out_n);
+
+/**
+ * Shows the verification code: `code` is four digits, NUL-terminated, valid during the
+ * call. Called before each request that prompts the phone, on the thread running the
+ * operation; keep it short (the session waits). To give up, call
+ * `imza_mobile_cancel_trigger` (also from here).
+ */
+typedef void (*imza_mobile_code_callback)(void *userdata, const char *code);
+
+/**
+ * One HTTP request handed to an [`imza_transport_callback`]. Every pointer is valid only
+ * during the callback; copy what you keep.
+ *
+ * The body of a mobile-ID request carries the relying party's UUID (the API wants it
+ * there): do not log bodies.
+ */
+typedef struct {
+  /**
+   * `"GET"` or `"POST"`, NUL-terminated.
+   */
+  const char *method;
+  /**
+   * The absolute URL, NUL-terminated.
+   */
+  const char *url;
+  /**
+   * `header_count` header names (`"Content-Type"`, `"Accept"`), NUL-terminated.
+   */
+  const char *const *header_names;
+  /**
+   * `header_count` header values, NUL-terminated, in the order of `header_names`.
+   */
+  const char *const *header_values;
+  /**
+   * How many headers.
+   */
+  size_t header_count;
+  /**
+   * The body (`body_len` bytes; NULL when empty, as for a GET).
+   */
+  const uint8_t *body;
+  /**
+   * Its length.
+   */
+  size_t body_len;
+  /**
+   * Time allowed for the whole exchange, in milliseconds: give up (and return an error)
+   * after it.
+   */
+  uint64_t timeout_ms;
+  /**
+   * The largest response body imza accepts; appending more fails.
+   */
+  size_t max_response_len;
+} imza_http_request;
+
+/**
+ * The host's HTTP exchange: send `request` and write the answer (any HTTP status is an
+ * answer) to `response`, then return `IMZA_OK`. Any other return value means the exchange
+ * failed (no connection, timeout, TLS ...): imza reports `IMZA_TRANSPORT` with the value in
+ * the message, and ignores what was written to `response`.
+ *
+ * Called on the thread that runs the imza operation (a validation fetching revocation data,
+ * a signature asking a time-stamp, a mobile-ID session): with one transport used by several
+ * threads at once, it is called by several threads at once, and `userdata` must allow that.
+ */
+typedef imza_result (*imza_transport_callback)(void *userdata,
+                                               const imza_http_request *request,
+                                               imza_http_response *response);
+
+/**
+ * The host's `put`: store `nonce` (NUL-terminated, 44 base64 characters) under `key`
+ * (NUL-terminated, 1 to 256 bytes), issued at `issued_at` and valid through `expires_at`
+ * (Unix seconds), replacing what `key` held. Return `IMZA_OK`, or any other value for a
+ * failure (imza reports a challenge store error).
+ */
+typedef imza_result (*imza_challenge_put_callback)(void *userdata,
+                                                   const char *key,
+                                                   const char *nonce,
+                                                   int64_t issued_at,
+                                                   int64_t expires_at);
+
+/**
+ * The host's `take`: remove the challenge under `key` and give it back, atomically (a
+ * challenge is taken at most once, however many threads or nodes race for it). When there
+ * is one, write its nonce NUL-terminated into `nonce` (capacity `nonce_cap`, which is
+ * [`IMZA_CHALLENGE_NONCE_CAPACITY`]), its times into `*issued_at` and `*expires_at`, set
+ * `*found` to 1 and return `IMZA_OK`; when there is none, set `*found` to 0 and return
+ * `IMZA_OK`. Any other return value is a failure. imza checks the expiry itself.
+ */
+typedef imza_result (*imza_challenge_take_callback)(void *userdata,
+                                                    const char *key,
+                                                    char *nonce,
+                                                    size_t nonce_cap,
+                                                    int64_t *issued_at,
+                                                    int64_t *expires_at,
+                                                    uint32_t *found);
 
 /**
  * Success.
@@ -166,6 +445,12 @@ typedef imza_result (*imza_read_callback)(void *userdata, uint8_t *buf, size_t l
  * Reading the content (a file, a read callback) failed.
  */
 #define IMZA_READ_FAILED 104
+
+/**
+ * The options cannot be used as given (level T without a time-stamping service, LT
+ * without a root to validate against).
+ */
+#define IMZA_INVALID_OPTIONS 105
 
 /**
  * An algorithm imza does not implement, or an unknown algorithm name.
@@ -304,6 +589,147 @@ void imza_string_free(char *s);
  * used after.
  */
 void imza_bytes_free(uint8_t *p, size_t len);
+
+/**
+ * Writes the readers as a JSON array to `*out_json` (release it with `imza_string_free`):
+ * `[{"name": "...", "card_present": true, "exclusive_elsewhere": false, "atr": "3B...",
+ * "profile": "PIV"}]`; `atr` and `profile` are null without a card (`profile` also for a
+ * card imza does not know). No reader gives `[]`.
+ *
+ * Errors: the card codes for PC/SC not installed and no PC/SC service.
+ *
+ * # Safety
+ *
+ * `out_json` must be NULL or a writable pointer.
+ */
+imza_result imza_card_list_readers(char **out_json);
+
+/**
+ * Reads the certificates on the card in `reader` (a name from
+ * [`imza_card_list_readers`]) and writes them as JSON to `*out_json` (release it with
+ * `imza_string_free`): `{"reader": "...", "profile": "PIV", "certificates": [{"key": 0,
+ * "purpose": "authentication", "slot": "9A", "subject": "CN=...", "issuer": "CN=...",
+ * "serial": "hex", "pem": "-----BEGIN CERTIFICATE-----..."}]}`. `key` is the
+ * `IMZA_CARD_KEY_*` value to sign with; `pem` is what `imza_sign_document` takes as the
+ * certificate. No PIN is needed.
+ *
+ * Errors: the card codes (no reader by that name, no card, an unknown card, PC/SC not
+ * installed ...).
+ *
+ * # Safety
+ *
+ * `reader` must be NULL or a NUL-terminated string; `out_json` NULL or a writable pointer.
+ */
+imza_result imza_card_list_certificates(const char *reader, char **out_json);
+
+/**
+ * Makes a signer over the `key` ([`IMZA_CARD_KEY_SIGNING`] or
+ * [`IMZA_CARD_KEY_AUTHENTICATION`]) of the card in `reader`, in `*out`; release it with
+ * `imza_signer_free`. The certificate is read now (no PIN); pass it to
+ * `imza_sign_document` (the `pem` of [`imza_card_list_certificates`]).
+ *
+ * Each signature runs in one card transaction: PIN state, PIN (through `pin_cb`, with
+ * `userdata`, when the card needs it), signature, and the signature is checked with the
+ * certificate's key. ECDSA keys sign with SHA-256/384/512 by curve, RSA with PKCS#1 v1.5
+ * SHA-256. `flags`: [`IMZA_CARD_ALLOW_LAST_TRY`], [`IMZA_CARD_EXCLUSIVE`],
+ * [`IMZA_CARD_ECDSA_RAW`] (not for CAdES), or 0; another bit, or another `key`, gives
+ * `IMZA_INVALID_ARGUMENT`.
+ *
+ * Thread safety: the signer is used by one thread at a time; `pin_cb` is called on that
+ * thread, during `imza_sign_document`. `userdata` must stay valid until the signer is freed.
+ * The card stays connected (shared, unless [`IMZA_CARD_EXCLUSIVE`]) until then.
+ *
+ * # Safety
+ *
+ * `reader` NULL or NUL-terminated; `pin_cb` NULL (`IMZA_NULL_PARAMETER`) or a function
+ * keeping the [`imza_pin_callback`] contract; `out` NULL or a writable pointer.
+ */
+imza_result imza_card_signer_new(const char *reader,
+                                 uint32_t key,
+                                 uint32_t flags,
+                                 imza_pin_callback pin_cb,
+                                 void *userdata,
+                                 imza_signer **out);
+
+/**
+ * Signs the hash `hash` (computed by the host: 32 bytes SHA-256, 48 SHA-384 or 64 SHA-512;
+ * another length gives `IMZA_INVALID_ARGUMENT`) with the `key` of the card in `reader`, as
+ * [`imza_card_signer_new`] would (PIN through `pin_cb`, `flags`, the signature checked with
+ * the certificate), and writes the signature to `*out` / `*out_len` (release with
+ * `imza_bytes_free`): ECDSA in DER, or `r || s` with [`IMZA_CARD_ECDSA_RAW`]; RSA
+ * PKCS#1 v1.5 over the DigestInfo of the hash.
+ *
+ * # Safety
+ *
+ * As [`imza_card_signer_new`]; `hash` NULL (len 0) or `hash_len` readable bytes; `out` and
+ * `out_len` NULL or writable.
+ */
+imza_result imza_card_sign_hash(const char *reader,
+                                uint32_t key,
+                                uint32_t flags,
+                                imza_pin_callback pin_cb,
+                                void *userdata,
+                                const uint8_t *hash,
+                                size_t hash_len,
+                                uint8_t **out,
+                                size_t *out_len);
+
+/**
+ * Describes every certificate in `cert` (one DER certificate, or PEM with one or many) as
+ * JSON in `*out`: `{"certificates": [...]}`, each entry the summary `imza cert show
+ * --json` prints (subject, issuer, serial, validity, key, extensions, fingerprints, ...).
+ * Release the string with [`crate::imza_string_free`].
+ *
+ * Returns [`IMZA_OK`], [`crate::IMZA_MALFORMED`] for input that is not a certificate
+ * (detail in `imza_last_error_message`), or [`crate::IMZA_NULL_PARAMETER`].
+ *
+ * # Safety
+ *
+ * `cert` must be NULL (with `len` 0) or point to `len` readable bytes; `out` must be NULL
+ * or point to a writable pointer.
+ */
+imza_result imza_cert_show_json(const uint8_t *cert, size_t len, char **out);
+
+/**
+ * Validates the certificate `cert` (DER, or PEM: the first certificate) for `purpose` at
+ * a time (RFC 5280 §6), building a path through `intermediates` to an anchor in `trust`,
+ * then checks revocation, as `imza cert verify --json` does. The result goes to
+ * `*out_json` whether the certificate is valid or not:
+ *
+ * `{"at", "purpose", "indication": "TOTAL_PASSED" | "TOTAL_FAILED" | "INDETERMINATE",
+ * "sub_indication": ETSI EN 319 102-1 name or null, "reason": text or null, "path": [{subject,
+ * issuer, serial, not_before, not_after, sha256_fingerprint, trust_anchor}, ...] (leaf
+ * first; empty when not valid), "checks", "leaf_policies", "revocation", "revocation_evidence"}`
+ *
+ * - `intermediates`, `intermediates_len`: untrusted certificates to build the path with
+ *   (a PEM bundle or one DER certificate); NULL with length 0 for none.
+ * - `purpose`: an `IMZA_PURPOSE_*` constant.
+ * - `unix_seconds`: the validation time in seconds since 1970-01-01T00:00:00Z, or
+ *   [`IMZA_TIME_NOW`] (-1). Another negative value gives [`IMZA_INVALID_ARGUMENT`].
+ * - `revocation_mode`: [`crate::document::IMZA_REVOCATION_SKIP`] (not checked; `revocation`
+ *   says `not_checked_by_request`), [`crate::document::IMZA_REVOCATION_OFFLINE`] (no
+ *   revocation data is supplied here, so a path that is otherwise valid is INDETERMINATE /
+ *   TRY_LATER) or [`crate::document::IMZA_REVOCATION_ONLINE`] (OCSP and CRLs fetched with
+ *   imza's HTTP client).
+ *
+ * Returns [`IMZA_OK`] with the JSON; [`crate::IMZA_MALFORMED`] when `intermediates` is
+ * not certificates; a path-validation code (800-899) when `cert` itself is malformed;
+ * [`IMZA_INVALID_ARGUMENT`] for an unknown purpose, mode or time; NULL checks as usual.
+ *
+ * # Safety
+ *
+ * `trust` must be NULL or a live trust store; `cert` and `intermediates` NULL (with length
+ * 0) or readable for their lengths; `out_json` NULL or a writable pointer.
+ */
+imza_result imza_cert_validate(const imza_trust_store *trust,
+                               const uint8_t *cert,
+                               size_t cert_len,
+                               const uint8_t *intermediates,
+                               size_t intermediates_len,
+                               uint32_t purpose,
+                               int64_t unix_seconds,
+                               uint32_t revocation_mode,
+                               char **out_json);
 
 /**
  * Makes validation options over a copy of `trust` in `*out`, with the defaults: validation
@@ -570,6 +996,232 @@ imza_result imza_sign_document_file(const imza_sign_options *opts,
                                     const char *output_path);
 
 /**
+ * Makes a cancel handle in `*out`.
+ *
+ * # Safety
+ *
+ * `out` must be NULL or a writable pointer.
+ */
+imza_result imza_mobile_cancel_new(imza_mobile_cancel **out);
+
+/**
+ * Stops the operations given this handle: each ends with the core's "cancelled" code (737)
+ * at its next step (a long poll in flight finishes first: at most the options' long-poll
+ * time). Safe to call from any thread, while the operation runs on another, and more
+ * than once.
+ *
+ * # Safety
+ *
+ * `cancel` must be NULL or a live handle.
+ */
+imza_result imza_mobile_cancel_trigger(const imza_mobile_cancel *cancel);
+
+/**
+ * Releases a cancel handle. NULL is ignored. Operations and signers given it keep their
+ * own reference to the switch: freeing the handle does not cancel them, but nothing can
+ * cancel them any more.
+ *
+ * # Safety
+ *
+ * `cancel` must be NULL or a handle from [`imza_mobile_cancel_new`], not used after (and
+ * not while another thread triggers it).
+ */
+void imza_mobile_cancel_free(imza_mobile_cancel *cancel);
+
+/**
+ * Makes mobile-ID options in `*out`:
+ *
+ * - `provider`: [`IMZA_MOBILE_PROVIDER_MOBILE_ID`] or [`IMZA_MOBILE_PROVIDER_SMART_ID`];
+ * - `service_url`: the API's base URL (`https://.../mid-api`, `https://.../v2`), without
+ *   user info or query;
+ * - `rp_uuid`, `rp_name`: the relying party's UUID and registered name. The UUID is a
+ *   credential: imza keeps it in memory wiped on release, sends it only in request bodies,
+ *   and never puts it in a message. Wipe your copy;
+ * - `trust`: the service's root CAs (copied; may be freed after). The person's certificate
+ *   must chain to them for the purpose (signing or authentication).
+ *
+ * Defaults: imza's HTTP client, no display text, English prompt, a 180 s deadline per
+ * session and 20 s long polls, no code callback.
+ *
+ * Errors: `IMZA_INVALID_ARGUMENT` for an unknown provider; the core's "invalid input" code
+ * (740) for a bad URL, UUID or name.
+ *
+ * # Safety
+ *
+ * Strings NULL or NUL-terminated; `trust` NULL or live; `out` NULL or a writable pointer.
+ */
+imza_result imza_mobile_options_new(uint32_t provider_kind,
+                                    const char *service_url,
+                                    const char *rp_uuid,
+                                    const char *rp_name,
+                                    const imza_trust_store *trust,
+                                    imza_mobile_options **out);
+
+/**
+ * Adds the service's intermediate CAs (PEM, one or many, or one DER); signatures made with
+ * a mobile `imza_signer` do not embed them (add them with `imza_sign_options_add_chain`).
+ *
+ * # Safety
+ *
+ * `opts` NULL or live options not used by another thread during the call; `bytes` NULL
+ * (len 0) or `len` readable bytes.
+ */
+imza_result imza_mobile_options_add_intermediates(imza_mobile_options *opts,
+                                                  const uint8_t *bytes,
+                                                  size_t len);
+
+/**
+ * Reaches the service through `transport` (a reference is kept: it may be freed after)
+ * instead of imza's HTTP client.
+ *
+ * # Safety
+ *
+ * `opts` as in [`imza_mobile_options_add_intermediates`]; `transport` NULL or live.
+ */
+imza_result imza_mobile_options_set_transport(imza_mobile_options *opts,
+                                              const imza_transport *transport);
+
+/**
+ * The text shown on the phone (UTF-8; checked against the provider's limits when an
+ * operation starts, before anything is sent). NULL removes it.
+ *
+ * # Safety
+ *
+ * `opts` as in [`imza_mobile_options_add_intermediates`]; `text` NULL or NUL-terminated.
+ */
+imza_result imza_mobile_options_set_display_text(imza_mobile_options *opts, const char *text);
+
+/**
+ * The prompt language: `IMZA_MOBILE_LANGUAGE_ENG` (default), `_EST`, `_RUS` or `_LIT`;
+ * another value gives `IMZA_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `opts` as in [`imza_mobile_options_add_intermediates`].
+ */
+imza_result imza_mobile_options_set_language(imza_mobile_options *opts, uint32_t language);
+
+/**
+ * Timing: each session must end within `deadline_seconds` (default 180), and the service
+ * may hold one poll up to `long_poll_seconds` (default 20; 1 to 120: shorter notices a
+ * cancellation sooner, longer sends fewer requests). 0 keeps the current value; a long
+ * poll above 120 gives `IMZA_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `opts` as in [`imza_mobile_options_add_intermediates`].
+ */
+imza_result imza_mobile_options_set_timeouts(imza_mobile_options *opts,
+                                             uint32_t deadline_seconds,
+                                             uint32_t long_poll_seconds);
+
+/**
+ * Shows verification codes through `on_code` (with `userdata`); NULL stops showing them.
+ * `on_code` is called on the thread running each operation (several at once when the
+ * options are shared), and `userdata` must stay valid while the options or a signer made
+ * with them live.
+ *
+ * # Safety
+ *
+ * `opts` as in [`imza_mobile_options_add_intermediates`]; `on_code` NULL or a function
+ * keeping the [`imza_mobile_code_callback`] contract.
+ */
+imza_result imza_mobile_options_set_code_callback(imza_mobile_options *opts,
+                                                  imza_mobile_code_callback on_code,
+                                                  void *userdata);
+
+/**
+ * Releases options. NULL is ignored (signers made with them keep what they need).
+ *
+ * # Safety
+ *
+ * `opts` must be NULL or options from [`imza_mobile_options_new`], not used after.
+ */
+void imza_mobile_options_free(imza_mobile_options *opts);
+
+/**
+ * Makes a signer over the mobile ID of a person in `*out` (release with
+ * `imza_signer_free`) and writes the person's signing certificate (DER) to `*out_cert` /
+ * `*out_cert_len` (release with `imza_bytes_free`; pass it to `imza_sign_document`).
+ *
+ * The person: `person_kind` [`IMZA_MOBILE_PERSON_PHONE`] (Mobile-ID: `phone` `"+372..."`
+ * and `id` the national identity number), [`IMZA_MOBILE_PERSON_ETSI`] (Smart-ID: `id`
+ * `"PNOEE-30303039914"`; `phone` ignored, may be NULL) or [`IMZA_MOBILE_PERSON_DOCUMENT`]
+ * (Smart-ID document number).
+ *
+ * The certificate is fetched now and checked against the options' trust (with Smart-ID
+ * the person chooses it on the phone). Each signature (`imza_sign_document`) is then a
+ * session: the code callback shows the verification code, the person confirms, and the
+ * signature is checked with the certificate before it is used. `cancel` (NULL: none)
+ * stops the certificate query and every later signature of this signer.
+ *
+ * Thread safety: the signer keeps what it needs from `opts` (which may be freed after) and
+ * is used by one thread at a time; the code callback's `userdata` must outlive it.
+ *
+ * # Safety
+ *
+ * `opts` NULL or live; `id`/`phone` NULL or NUL-terminated; `cancel` NULL or live; the
+ * out-parameters NULL or writable.
+ */
+imza_result imza_mobile_signer_new(const imza_mobile_options *opts,
+                                   uint32_t person_kind,
+                                   const char *id,
+                                   const char *phone,
+                                   const imza_mobile_cancel *cancel,
+                                   imza_signer **out,
+                                   uint8_t **out_cert,
+                                   size_t *out_cert_len);
+
+/**
+ * Signs the hash `hash` (computed by the host: 32 bytes SHA-256, 48 SHA-384 or 64
+ * SHA-512; another length gives `IMZA_INVALID_ARGUMENT`) with the person's mobile ID:
+ * fetches and checks the signing certificate, runs the signature session, checks the
+ * signature with the certificate. Writes the signature to `*out_sig` / `*out_sig_len`
+ * (ECDSA in DER; RSA PKCS#1 v1.5) and the certificate (DER) to `*out_cert` /
+ * `*out_cert_len`; release both with `imza_bytes_free`.
+ *
+ * The person and `cancel` as in [`imza_mobile_signer_new`].
+ *
+ * # Safety
+ *
+ * As [`imza_mobile_signer_new`]; `hash` NULL (len 0) or `hash_len` readable bytes.
+ */
+imza_result imza_mobile_sign_hash(const imza_mobile_options *opts,
+                                  uint32_t person_kind,
+                                  const char *id,
+                                  const char *phone,
+                                  const imza_mobile_cancel *cancel,
+                                  const uint8_t *hash,
+                                  size_t hash_len,
+                                  uint8_t **out_sig,
+                                  size_t *out_sig_len,
+                                  uint8_t **out_cert,
+                                  size_t *out_cert_len);
+
+/**
+ * Authenticates a person with their mobile ID over a fresh random challenge: the signature
+ * must verify with the returned certificate, which must chain to the options' trust for
+ * authentication and name the person asked for. Writes who they are to `*out_json`
+ * (release with `imza_string_free`): `{"provider": "Mobile-ID", "identity": {"given_name",
+ * "surname", "common_name", "country", "serial_number", "personal_code",
+ * "document_number"}, "verification_code": "1234", "certificate": "-----BEGIN
+ * CERTIFICATE-----..."}`.
+ *
+ * The person and `cancel` as in [`imza_mobile_signer_new`].
+ *
+ * # Safety
+ *
+ * `opts` NULL or live; `id`/`phone` NULL or NUL-terminated; `cancel` NULL or live;
+ * `out_json` NULL or writable.
+ */
+imza_result imza_mobile_login(const imza_mobile_options *opts,
+                              uint32_t person_kind,
+                              const char *id,
+                              const char *phone,
+                              const imza_mobile_cancel *cancel,
+                              char **out_json);
+
+/**
  * The overall indication: [`IMZA_TOTAL_PASSED`] (1), [`IMZA_TOTAL_FAILED`] (2) or
  * [`IMZA_INDETERMINATE`] (3); 0 for NULL. A report without signatures is INDETERMINATE.
  *
@@ -684,6 +1336,293 @@ imza_result imza_report_json(const imza_report *r, char **out);
 void imza_report_free(imza_report *r);
 
 /**
+ * Makes an empty verifier builder in `*out`: no algorithm, no key, `exp` required, 60 s
+ * leeway, no issuer or audience expected, validation time now. Release it with
+ * [`imza_token_verifier_builder_free`].
+ *
+ * # Safety
+ *
+ * `out` must be NULL or a writable pointer.
+ */
+imza_result imza_token_verifier_builder_new(imza_token_verifier_builder **out);
+
+/**
+ * Adds `alg` (a JOSE name: `ES256`, `ES384`, `ES512`, `RS256`, `RS384`, `RS512`, `PS256`,
+ * `PS384`, `PS512`, `EdDSA`, or `HS256`/`HS384`/`HS512` for `oct` JWKs) to the allow-list.
+ * A token signed with any other algorithm is refused; `none` is never allowed (a JOSE
+ * error, 1100-1199).
+ *
+ * # Safety
+ *
+ * `b` must be NULL or a live builder not used by another thread during the call; `alg`
+ * NULL or a NUL-terminated string.
+ */
+imza_result imza_token_verifier_builder_allow_algorithm(imza_token_verifier_builder *b,
+                                                        const char *alg);
+
+/**
+ * Adds verification keys: a public key (SPKI DER or `PUBLIC KEY` PEM, or a certificate in
+ * PEM or DER), one JWK or a JWKS (JSON). Each key is bound, when the verifier is built, to
+ * every allowed algorithm it fits (and that a JWK's own `alg`, `use` and `key_ops`
+ * permit); a token's `kid` picks among keys that have one.
+ *
+ * Returns [`IMZA_OK`]; [`crate::IMZA_MALFORMED`] (or another key code) for a key that
+ * does not parse; a JOSE code (1100-1199) for a bad JWK or JWKS.
+ *
+ * # Safety
+ *
+ * `b` as in [`imza_token_verifier_builder_allow_algorithm`]; `key` NULL (with `len` 0)
+ * or `len` readable bytes.
+ */
+imza_result imza_token_verifier_builder_add_key(imza_token_verifier_builder *b,
+                                                const uint8_t *key,
+                                                size_t len);
+
+/**
+ * Accepts keys from a token's `x5c` header when the chain validates for authentication
+ * against (a copy of) `trust` at the validation time. Without this, `x5c` is ignored.
+ *
+ * # Safety
+ *
+ * `b` as in [`imza_token_verifier_builder_allow_algorithm`]; `trust` NULL or live.
+ */
+imza_result imza_token_verifier_builder_set_x5c_trust(imza_token_verifier_builder *b,
+                                                      const imza_trust_store *trust);
+
+/**
+ * The expected `iss`, compared exactly (required for [`imza_token_verify_id_token`]).
+ *
+ * # Safety
+ *
+ * `b` as in [`imza_token_verifier_builder_allow_algorithm`]; `iss` NULL or a
+ * NUL-terminated string.
+ */
+imza_result imza_token_verifier_builder_set_issuer(imza_token_verifier_builder *b, const char *iss);
+
+/**
+ * Adds an accepted audience. With one or more, `aud` is required and must contain one of
+ * them; with none, a token that names an audience is refused (RFC 7519 §4.1.3). ID tokens
+ * use the client id instead.
+ *
+ * # Safety
+ *
+ * As [`imza_token_verifier_builder_set_issuer`].
+ */
+imza_result imza_token_verifier_builder_add_audience(imza_token_verifier_builder *b,
+                                                     const char *aud);
+
+/**
+ * The tolerated clock difference for `exp`, `nbf` and `iat`, in seconds (default 60).
+ *
+ * # Safety
+ *
+ * `b` must be NULL or a live builder not used by another thread during the call.
+ */
+imza_result imza_token_verifier_builder_set_leeway(imza_token_verifier_builder *b,
+                                                   uint64_t seconds);
+
+/**
+ * Checks tokens at `unix_seconds` (seconds since 1970-01-01T00:00:00Z) instead of the
+ * time of each verification; [`crate::cert::IMZA_TIME_NOW`] (-1) goes back to that
+ * default. Another negative value gives [`IMZA_INVALID_ARGUMENT`].
+ *
+ * # Safety
+ *
+ * As [`imza_token_verifier_builder_set_leeway`].
+ */
+imza_result imza_token_verifier_builder_set_time(imza_token_verifier_builder *b,
+                                                 int64_t unix_seconds);
+
+/**
+ * Makes an immutable verifier from the builder's settings in `*out` (the builder stays
+ * usable and must still be freed).
+ *
+ * Returns [`IMZA_INVALID_ARGUMENT`] when no algorithm is allowed, or when there is neither
+ * a key that fits an allowed algorithm nor `x5c` trust (the detail says which key does
+ * not fit); [`IMZA_OK`] otherwise.
+ *
+ * # Safety
+ *
+ * `b` must be NULL or a live builder not used by another thread during the call; `out`
+ * NULL or a writable pointer.
+ */
+imza_result imza_token_verifier_build(const imza_token_verifier_builder *b,
+                                      imza_token_verifier **out);
+
+/**
+ * Releases a builder. NULL is ignored.
+ *
+ * # Safety
+ *
+ * `b` must be NULL or a builder from [`imza_token_verifier_builder_new`], not used after.
+ */
+void imza_token_verifier_builder_free(imza_token_verifier_builder *b);
+
+/**
+ * Releases a verifier. NULL is ignored.
+ *
+ * # Safety
+ *
+ * `v` must be NULL or a verifier from [`imza_token_verifier_build`], not used after (and
+ * by no other thread).
+ */
+void imza_token_verifier_free(imza_token_verifier *v);
+
+/**
+ * Verifies a compact JWS/JWT `token` (NUL-terminated; surrounding white space is
+ * ignored): the signature with the configured keys and allow-list, then the claims
+ * (`exp`, `nbf`, `iat` with the leeway, `iss`, `aud`). On success `*out_json` is the
+ * document `imza token verify --json` prints: `{"valid": true, "alg", "header",
+ * "claims"}`; release it with [`crate::imza_string_free`].
+ *
+ * Returns [`IMZA_OK`]; for a refused token a JOSE code (1100-1199: malformed, algorithm not
+ * allowed, no matching key, bad signature, expired, wrong audience, ...), the reason in
+ * `imza_last_error_message`, and `*out_json` NULL.
+ *
+ * # Safety
+ *
+ * `v` must be NULL or a live verifier; `token` NULL or a NUL-terminated string;
+ * `out_json` NULL or a writable pointer.
+ */
+imza_result imza_token_verify(const imza_token_verifier *v, const char *token, char **out_json);
+
+/**
+ * Verifies an OpenID Connect ID token (Core §3.1.3.7): the signature as
+ * [`imza_token_verify`], then `iss` (the builder's issuer, required), `aud` containing
+ * `client_id` (`azp` when there are several), `exp`, `iat` (required), and `nonce` when
+ * `nonce` is not NULL. The builder's audiences are not used. `*out_json` as in
+ * [`imza_token_verify`].
+ *
+ * Returns [`IMZA_INVALID_ARGUMENT`] when the verifier has no issuer; otherwise as
+ * [`imza_token_verify`].
+ *
+ * # Safety
+ *
+ * As [`imza_token_verify`]; `client_id` NULL or NUL-terminated, `nonce` NULL or
+ * NUL-terminated.
+ */
+imza_result imza_token_verify_id_token(const imza_token_verifier *v,
+                                       const char *token,
+                                       const char *client_id,
+                                       const char *nonce,
+                                       char **out_json);
+
+/**
+ * Makes an issuer in `*out` that signs tokens with `iss` set to `issuer`, for 300 seconds,
+ * with no audience, using the key `key` (unencrypted PKCS#8, PEM or DER) under the key id
+ * `kid` (NULL: the key's RFC 7638 thumbprint). `alg` is a JOSE algorithm name, or NULL for
+ * the key's usual one (ES256, ES384 or ES512 by curve, RS256, EdDSA).
+ *
+ * Returns [`IMZA_OK`]; a key code ([`crate::IMZA_MALFORMED`], [`crate::IMZA_KEY_MISMATCH`],
+ * [`crate::IMZA_UNSUPPORTED_ALGORITHM`], ...) for a key or algorithm that does not fit.
+ *
+ * # Safety
+ *
+ * `issuer` NULL or NUL-terminated; `key` NULL (with `key_len` 0) or `key_len` readable
+ * bytes; `alg` and `kid` NULL or NUL-terminated; `out` NULL or a writable pointer.
+ */
+imza_result imza_token_issuer_new(const char *issuer,
+                                  const uint8_t *key,
+                                  size_t key_len,
+                                  const char *alg,
+                                  const char *kid,
+                                  imza_token_issuer **out);
+
+/**
+ * Adds a signing key (not yet active: see [`imza_token_issuer_activate`]) and publishes
+ * it in the JWKS at once, so that verifiers learn it before it signs. `key`, `alg` and
+ * `kid` as in [`imza_token_issuer_new`]; the kid (given or computed) goes to `*out_kid`,
+ * released with [`crate::imza_string_free`]. A kid already in use is a JOSE error.
+ *
+ * # Safety
+ *
+ * `issuer` NULL or a live issuer used by no other thread during the call; `key`, `alg`,
+ * `kid` as in [`imza_token_issuer_new`]; `out_kid` NULL or a writable pointer.
+ */
+imza_result imza_token_issuer_add_key(imza_token_issuer *issuer,
+                                      const uint8_t *key,
+                                      size_t key_len,
+                                      const char *alg,
+                                      const char *kid,
+                                      char **out_kid);
+
+/**
+ * Makes the key `kid` the one that signs (key rotation). An unknown kid is a JOSE error.
+ *
+ * # Safety
+ *
+ * `issuer` NULL or a live issuer used by no other thread during the call; `kid` NULL or
+ * NUL-terminated.
+ */
+imza_result imza_token_issuer_activate(imza_token_issuer *issuer, const char *kid);
+
+/**
+ * Removes the key `kid` from the issuer and its JWKS: tokens it signed stop verifying.
+ * The active key cannot be retired; an unknown kid is a JOSE error.
+ *
+ * # Safety
+ *
+ * As [`imza_token_issuer_activate`].
+ */
+imza_result imza_token_issuer_retire(imza_token_issuer *issuer, const char *kid);
+
+/**
+ * Adds an audience to every token issued from now on (one gives `"aud": "x"`, several an
+ * array).
+ *
+ * # Safety
+ *
+ * As [`imza_token_issuer_activate`] (`aud` for `kid`).
+ */
+imza_result imza_token_issuer_add_audience(imza_token_issuer *issuer, const char *aud);
+
+/**
+ * Sets the lifetime of tokens issued from now on (`exp - iat`), in seconds (default 300).
+ *
+ * # Safety
+ *
+ * `issuer` NULL or a live issuer used by no other thread during the call.
+ */
+imza_result imza_token_issuer_set_lifetime(imza_token_issuer *issuer, uint64_t seconds);
+
+/**
+ * Issues a signed JWT (compact JWS, header `typ: JWT` and the active key's `kid`) now, with
+ * `iss`, `aud`, `iat`, `nbf` and `exp` set by the issuer and the members of `claims_json`
+ * (a JSON object, or NULL for none; it cannot override those five). The token goes to
+ * `*out_token`, released with [`crate::imza_string_free`].
+ *
+ * Returns [`IMZA_OK`]; [`crate::IMZA_MALFORMED`] when `claims_json` is not a JSON object;
+ * a JOSE code or [`crate::IMZA_SIGNING_FAILED`] when signing fails.
+ *
+ * # Safety
+ *
+ * `issuer` NULL or a live issuer (not being changed by another thread); `claims_json` NULL
+ * or NUL-terminated; `out_token` NULL or a writable pointer.
+ */
+imza_result imza_token_issue(const imza_token_issuer *issuer,
+                             const char *claims_json,
+                             char **out_token);
+
+/**
+ * The issuer's published key set (JWKS JSON: every key's public part with `kid`, `alg`
+ * and `use: sig`) in `*out_json`, released with [`crate::imza_string_free`].
+ *
+ * # Safety
+ *
+ * As [`imza_token_issue`] (`out_json` for `out_token`).
+ */
+imza_result imza_token_issuer_jwks(const imza_token_issuer *issuer, char **out_json);
+
+/**
+ * Releases an issuer; its private keys are zeroized. NULL is ignored.
+ *
+ * # Safety
+ *
+ * `issuer` must be NULL or an issuer from [`imza_token_issuer_new`], not used after.
+ */
+void imza_token_issuer_free(imza_token_issuer *issuer);
+
+/**
  * Makes imza's built-in blocking HTTP/1.1 client (rustls, the Mozilla roots) in `*out`.
  *
  * # Safety
@@ -700,6 +1639,60 @@ imza_result imza_transport_new_http(imza_transport **out);
  * `t` must be NULL or a transport from an `imza_transport_new_*` function, not used after.
  */
 void imza_transport_free(imza_transport *t);
+
+/**
+ * Makes a transport that sends every request through the host's HTTP stack (its proxies,
+ * TLS settings, certificates and logging) in `*out`: imza calls `send` for each exchange
+ * (see [`imza_transport_callback`]), with `userdata` unchanged.
+ *
+ * Thread safety: `send` is called on whichever thread runs an operation that uses the
+ * transport, several at once when options holding it are used by several threads; it and
+ * `userdata` must allow that. `userdata` must stay valid until the transport and every
+ * options object holding it are freed.
+ *
+ * # Safety
+ *
+ * `send` must be NULL (`IMZA_NULL_PARAMETER`) or a function with the signature of
+ * [`imza_transport_callback`] that keeps its contract; `out` NULL or a writable pointer.
+ */
+imza_result imza_transport_new_callback(imza_transport_callback send,
+                                        void *userdata,
+                                        imza_transport **out);
+
+/**
+ * Sets the response's HTTP status (100 to 999; another value gives
+ * `IMZA_INVALID_ARGUMENT`). A response without a status is a failed exchange.
+ *
+ * # Safety
+ *
+ * `response` must be NULL or the handle imza passed to the running callback.
+ */
+imza_result imza_http_response_set_status(imza_http_response *response, uint32_t status);
+
+/**
+ * Sets the response's `Content-Type` header value (copied).
+ *
+ * # Safety
+ *
+ * `response` as in [`imza_http_response_set_status`]; `content_type` NULL or a
+ * NUL-terminated string.
+ */
+imza_result imza_http_response_set_content_type(imza_http_response *response,
+                                                const char *content_type);
+
+/**
+ * Appends `len` bytes to the response body (copied). More than the request's
+ * `max_response_len` in all gives `IMZA_LIMIT_EXCEEDED`; stop and return an error from the
+ * callback then.
+ *
+ * # Safety
+ *
+ * `response` as in [`imza_http_response_set_status`]; `data` NULL (with `len` 0) or `len`
+ * readable bytes.
+ */
+imza_result imza_http_response_append_body(imza_http_response *response,
+                                           const uint8_t *data,
+                                           size_t len);
 
 /**
  * Makes an empty trust store in `*out`; release it with [`imza_trust_store_free`].
@@ -723,7 +1716,9 @@ imza_result imza_trust_store_add_pem(imza_trust_store *store, const uint8_t *byt
 
 /**
  * Adds the certificates of a PEM or DER file, or of every `.pem`, `.crt`, `.cer` and
- * `.der` file in a folder (not recursive), as trust anchors.
+ * `.der` file in a folder (not recursive, at most 1000 files; files holding no certificate
+ * are skipped, and a folder without any certificate gives `IMZA_MALFORMED`), as trust
+ * anchors.
  *
  * # Safety
  *
@@ -749,6 +1744,177 @@ size_t imza_trust_store_len(const imza_trust_store *store);
  * `store` must be NULL or a trust store from [`imza_trust_store_new`], not used after.
  */
 void imza_trust_store_free(imza_trust_store *store);
+
+/**
+ * Makes a challenge store in this process's memory in `*out`, holding at most `capacity`
+ * unexpired challenges (0: 100 000). For one-node portals and tests; a portal on several
+ * nodes uses a shared store through [`imza_challenge_store_new_callbacks`].
+ *
+ * # Safety
+ *
+ * `out` must be NULL or a writable pointer.
+ */
+imza_result imza_challenge_store_new_memory(size_t capacity, imza_challenge_store **out);
+
+/**
+ * Makes a challenge store over the host's own storage (a database, Redis, ...) in `*out`:
+ * `put` and `take` as documented on their types, `userdata` passed to both unchanged.
+ *
+ * # Safety
+ *
+ * `put` and `take` must be NULL (giving [`crate::IMZA_NULL_PARAMETER`]) or functions that
+ * keep their documented contracts for as long as the store lives; `userdata` must stay
+ * valid as long as they use it; `out` NULL or a writable pointer.
+ */
+imza_result imza_challenge_store_new_callbacks(imza_challenge_put_callback put,
+                                               imza_challenge_take_callback take,
+                                               void *userdata,
+                                               imza_challenge_store **out);
+
+/**
+ * Releases a challenge store (a memory store forgets its challenges). NULL is ignored.
+ *
+ * # Safety
+ *
+ * `store` must be NULL or a store from an `imza_challenge_store_new_*` function, not used
+ * after.
+ */
+void imza_challenge_store_free(imza_challenge_store *store);
+
+/**
+ * Makes a fresh challenge (32 random bytes from the operating system, base64: 44
+ * characters, valid for 300 seconds from now), stores it under `key` (the session, 1 to
+ * 256 bytes) in place of any earlier one, and gives its nonce in `*out_challenge` to send
+ * to the browser; release it with [`crate::imza_string_free`].
+ *
+ * Returns [`IMZA_OK`]; a challenge code (1250-1299) when the key is empty or too long,
+ * the memory store is full, or the host's `put` callback failed (`*out_challenge` NULL).
+ *
+ * # Safety
+ *
+ * `store` NULL or a live store; `key` NULL or NUL-terminated; `out_challenge` NULL or a
+ * writable pointer.
+ */
+imza_result imza_webeid_create_challenge(const imza_challenge_store *store,
+                                         const char *key,
+                                         char **out_challenge);
+
+/**
+ * Takes (removes and returns) the challenge stored under `key`, once: its nonce goes to
+ * `*out_challenge` (release it with [`crate::imza_string_free`]) to pass to
+ * [`imza_webeid_validate`].
+ *
+ * Returns [`IMZA_OK`]; a challenge code (1250-1299) when there is none (never issued or
+ * already taken), it has expired (it is removed all the same), the key is invalid, or the
+ * host's `take` callback failed.
+ *
+ * # Safety
+ *
+ * As [`imza_webeid_create_challenge`].
+ */
+imza_result imza_webeid_take_challenge(const imza_challenge_store *store,
+                                       const char *key,
+                                       char **out_challenge);
+
+/**
+ * Makes Web eID validation options over a copy of `trust` (the card CAs: a Web eID
+ * `web-eid:1.0` token carries no intermediates, so the issuing CAs themselves are the
+ * anchors) in `*out`, with the defaults: validation time now, OCSP status required from
+ * responses given with [`imza_webeid_options_add_ocsp_response`]
+ * ([`IMZA_REVOCATION_OFFLINE`]), the Estonian mobile-ID policies refused.
+ *
+ * # Safety
+ *
+ * `trust` NULL or a live trust store; `out` NULL or a writable pointer.
+ */
+imza_result imza_webeid_options_new(const imza_trust_store *trust, imza_webeid_options **out);
+
+/**
+ * Validates at `unix_seconds` (seconds since 1970-01-01T00:00:00Z) instead of now;
+ * [`crate::cert::IMZA_TIME_NOW`] (-1) goes back to now. Another negative value gives
+ * [`IMZA_INVALID_ARGUMENT`].
+ *
+ * # Safety
+ *
+ * `opts` NULL or live options not used by another thread during the call.
+ */
+imza_result imza_webeid_options_set_time(imza_webeid_options *opts, int64_t unix_seconds);
+
+/**
+ * How the certificate's revocation status is established:
+ * [`IMZA_REVOCATION_SKIP`] (not checked; the result says `not_checked`),
+ * [`IMZA_REVOCATION_OFFLINE`] (the OCSP responses given to
+ * [`imza_webeid_options_add_ocsp_response`], the default) or [`IMZA_REVOCATION_ONLINE`]
+ * (the certificate's OCSP responder with a random nonce, through the transport of
+ * [`imza_webeid_options_set_transport`], else imza's HTTP client). Another value gives
+ * [`IMZA_INVALID_ARGUMENT`].
+ *
+ * # Safety
+ *
+ * As [`imza_webeid_options_set_time`].
+ */
+imza_result imza_webeid_options_set_revocation(imza_webeid_options *opts, uint32_t mode);
+
+/**
+ * Supplies a DER OCSP response for [`IMZA_REVOCATION_OFFLINE`] (the one for the
+ * certificate is picked by its CertID; it must be fresh: `thisUpdate` at most 2 minutes
+ * before and 15 minutes after the validation time).
+ *
+ * # Safety
+ *
+ * As [`imza_webeid_options_set_time`]; `bytes` NULL (with `len` 0) or `len` readable
+ * bytes.
+ */
+imza_result imza_webeid_options_add_ocsp_response(imza_webeid_options *opts,
+                                                  const uint8_t *bytes,
+                                                  size_t len);
+
+/**
+ * The transport for [`IMZA_REVOCATION_ONLINE`] (the options keep their own reference).
+ *
+ * # Safety
+ *
+ * As [`imza_webeid_options_set_time`]; `transport` NULL or live.
+ */
+imza_result imza_webeid_options_set_transport(imza_webeid_options *opts,
+                                              const imza_transport *transport);
+
+/**
+ * Releases Web eID options. NULL is ignored.
+ *
+ * # Safety
+ *
+ * `opts` must be NULL or options from [`imza_webeid_options_new`], not used after.
+ */
+void imza_webeid_options_free(imza_webeid_options *opts);
+
+/**
+ * Validates a Web eID token (`token`, `token_len`: the JSON the browser extension
+ * returned) for `origin` (`https://host[:port]`) and `challenge` (the nonce just taken with
+ * [`imza_webeid_take_challenge`]): the certificate chains to the options' CAs for
+ * authentication at the validation time, its revocation status per the options, and its
+ * key signed `H(origin) || H(challenge)`. On success `*out_json` is the authenticated
+ * person, the document `imza token webeid-verify --json` prints: `given_name`, `surname`,
+ * `common_name`, `country`, `serial_number`, `personal_code`, `personal_code_country`,
+ * `personal_code_type`, `certificate` (subject, issuer, serial, validity, trust anchor,
+ * DER in base64), `token`, `validation_time`, `revocation`, `signing_certificates`.
+ * Release it with [`crate::imza_string_free`].
+ *
+ * Returns [`IMZA_OK`]; for a refused token a Web eID code (1200-1249; the reason in
+ * `imza_last_error_message`) and `*out_json` NULL.
+ *
+ * # Safety
+ *
+ * `opts` NULL or live options; `token` NULL (with `token_len` 0) or `token_len` readable
+ * bytes; `origin` and `challenge` NULL or NUL-terminated; `out_json` NULL or a writable
+ * pointer.
+ */
+imza_result imza_webeid_validate(const imza_webeid_options *opts,
+                                 const uint8_t *token,
+                                 size_t token_len,
+                                 const char *origin,
+                                 const char *challenge,
+                                 char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"
