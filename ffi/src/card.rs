@@ -64,8 +64,7 @@ const PIN_CAPACITY: usize = 64;
 ///
 /// Return `IMZA_OK` to go on; any other value cancels the operation (a PIN dialog's Cancel
 /// button): the card is not touched and the operation fails with the core's "PIN entry was
-/// cancelled" card code (`IMZA_CARD_PIN_CANCELLED` once the card codes are split; 600
-/// before).
+/// cancelled" card code (615), the value in `imza_last_error_message`.
 #[allow(non_camel_case_types)]
 pub type imza_pin_callback = Option<
     unsafe extern "C" fn(
@@ -89,9 +88,9 @@ type PinFn = unsafe extern "C" fn(
     *mut usize,
 ) -> imza_result;
 
-/// Every card failure reaches C through here: the core's code and message.
-// TODO(card codes): until the lead's per-variant card codes are merged every CardError is
-// 600; `imza::Error::Card(e).code()` is the variant's own code afterwards, unchanged here.
+/// Every card failure reaches C through here: the core's code for the variant (601 no
+/// reader, 602 no card, 603 removed, 607 PC/SC not installed, 610 wrong PIN, 611 blocked,
+/// 612 last try refused, 615 cancelled ...) and its message.
 fn card_err(e: CardError) -> imza_result {
     let cancelled_by = PIN_CANCELLED_BY.with(std::cell::Cell::take);
     let code = fail(&imza::Error::Card(e.clone()));
