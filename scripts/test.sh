@@ -117,7 +117,8 @@ step "installed C library: cargo cinstall, pkg-config, the C example linked shar
 bash ffi/tests/install-check.sh
 
 step "Python package (ctypes) over the release libimza_ffi.so that run-c-tests.sh built"
-IMZA_LIBRARY="${CARGO_TARGET_DIR:-$PWD/target}/release/libimza_ffi.so" python3 -m pytest -q bindings/python/tests
+IMZA_LIBRARY="${CARGO_TARGET_DIR:-$PWD/target}/release/libimza_ffi.so" \
+  python3 -m pytest -q bindings/python/tests
 
 if cargo +nightly fuzz --version >/dev/null 2>&1; then
   step "fuzz smoke run (${IMZA_FUZZ_SECONDS:-15}s per target)"

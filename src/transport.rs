@@ -63,6 +63,21 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
+/// `url` as messages may show it: without user info, query or fragment, which may carry
+/// credentials (`https://user:secret@tsa.example/tsr?account=...`).
+pub fn redact_url(url: &str) -> String {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    let url = url.get(..end).unwrap_or(url);
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return String::from(url);
+    };
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    match rest.get(..host_end).and_then(|h| h.rfind('@')) {
+        Some(at) => alloc::format!("{scheme}://{}", rest.get(at + 1..).unwrap_or("")),
+        None => String::from(url),
+    }
+}
+
 /// Moves one request and its response. Implementations must honour `timeout` and
 /// `max_response_len` and report failures as [`Error::Transport`] (or
 /// [`Error::LimitExceeded`]).
@@ -100,14 +115,8 @@ mod blocking {
 
     fn failed(url: &str, e: impl core::fmt::Display) -> Error {
         Error::Transport {
-            reason: alloc::format!("{}: {e}", redact(url)),
+            reason: alloc::format!("{}: {e}", redact_url(url)),
         }
-    }
-
-    /// Drops any query string and user info: they may carry credentials.
-    fn redact(url: &str) -> &str {
-        let end = url.find(['?', '#']).unwrap_or(url.len());
-        url.get(..end).unwrap_or(url)
     }
 
     impl Transport for BlockingHttp {
@@ -231,6 +240,32 @@ mod blocking {
             let msg = alloc::format!("{e}");
             assert!(matches!(e, Error::Transport { .. }), "{msg}");
             assert!(!msg.contains("secret"), "{msg}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod redact_tests {
+    use super::redact_url;
+
+    #[test]
+    fn credentials_in_a_url_never_reach_a_message() {
+        let cases = [
+            ("https://tsa.example/tsr", "https://tsa.example/tsr"),
+            (
+                "https://tsa.example/tsr?account=secret",
+                "https://tsa.example/tsr",
+            ),
+            (
+                "https://user:pw@tsa.example/tsr#x",
+                "https://tsa.example/tsr",
+            ),
+            ("http://u@127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("http://h/p@q", "http://h/p@q"),
+            ("not a url?x", "not a url"),
+        ];
+        for (url, shown) in cases {
+            assert_eq!(redact_url(url), shown, "{url}");
         }
     }
 }

@@ -233,7 +233,11 @@ pub fn fetch(
         .map_err(TspError::Transport)?;
     if resp.status != 200 {
         return Err(TspError::Transport(Error::Transport {
-            reason: alloc::format!("TSA {url} answered HTTP {}", resp.status),
+            reason: alloc::format!(
+                "TSA {} answered HTTP {}",
+                crate::transport::redact_url(url),
+                resp.status
+            ),
         }));
     }
     parse_response(&resp.body, &req)

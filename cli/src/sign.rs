@@ -222,7 +222,10 @@ fn signing_failure(cert: &Path, tsa: Option<&str>, e: &imza::Error) -> Failure {
         imza::Error::InvalidOptions { reason } => (exit::USAGE, format!("--level: {reason}")),
         imza::Error::Transport { .. } | imza::Error::Timestamp(_) => (
             exit::UNAVAILABLE,
-            format!("--tsa {}: no time-stamp: {e}", tsa.unwrap_or("")),
+            format!(
+                "--tsa {}: no time-stamp: {e}",
+                imza::transport::redact_url(tsa.unwrap_or(""))
+            ),
         ),
         imza::Error::Path(p) if matches!(**p, PathError::RevocationUnknown { .. }) => {
             (exit::UNAVAILABLE, format!("--level LT: {e}"))
