@@ -98,8 +98,11 @@ trap - EXIT
 cargo test -q -p imza-ffi --test header >/dev/null
 echo "ok: a hand edit fails the drift check; the committed header passes"
 
-step "C ABI: gcc + AddressSanitizer/UBSan, and valgrind"
-bash ffi/tests/run-c-tests.sh
+step "C ABI: gcc + AddressSanitizer/UBSan, and valgrind (cards through pcscd + vpcd, mobile ID against the loopback server)"
+# Every C test program; run-c-services.sh starts the card and mobile-ID services the
+# test_card and test_mobile programs need and stops them afterwards.
+CI=${CI:-true} IMZA_C_TESTS="$(cd ffi/tests/c && ls test_*.c | sed 's/\.c$//' | tr '\n' ' ')" \
+  bash ffi/tests/run-c-services.sh
 
 step "the imza command builds without the PC/SC development files and does not link libpcsclite"
 no_pc="$(mktemp -d)"

@@ -31,6 +31,34 @@
 //! # }
 //! ```
 //!
+//! Single sign-on: a portal issues tokens with a key it can rotate and publishes the key
+//! set; a relying party verifies the signature with an explicit algorithm allow-list and then
+//! the claims.
+//!
+//! ```
+//! use imza::crypto::SignatureAlgorithm;
+//! use imza::{Claims, SigningKey, TokenIssuer, UnixTime, Validation, Verifier, VerifyKey};
+//!
+//! # fn main() -> Result<(), imza::Error> {
+//! let key = SigningKey::from_pkcs8_pem(include_str!("../test-vectors/pki/ecdsa-p256/login.key"))?
+//!     .with_algorithm(SignatureAlgorithm::from_jose("ES256")?)?; // JOSE signs r || s
+//! let issuer = TokenIssuer::new("https://login.gov.example", Box::new(key), None)?;
+//! let now = UnixTime::parse_rfc3339("2027-01-01T09:00:00Z")?;
+//! let mut claims = serde_json::Map::new();
+//! claims.insert("sub".into(), "38001085718".into());
+//! let token = issuer.issue(now, &claims)?;
+//!
+//! // The relying party, with the issuer's published key set.
+//! let jwks = issuer.jwks()?;
+//! let verifier = Verifier::new(&["ES256"])?.key(VerifyKey::from_jwk(&jwks.keys[0], "ES256")?);
+//! let mut rules = Validation::new(now);
+//! rules.issuer = Some("https://login.gov.example".into());
+//! let claims = Claims::validate(&verifier.verify_compact(&token)?, &rules)?;
+//! assert_eq!(claims.sub.as_deref(), Some("38001085718"));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # The modules
 //!
 //! - [`crypto`]: verification over ring or RustCrypto, streaming digests, software signing
