@@ -116,6 +116,7 @@ fn card_failure(e: &CardError) -> Failure {
         | CardError::PinBlocked
         | CardError::LastTryRefused
         | CardError::PinPadCancelled
+        | CardError::PinEntryCancelled(_)
         | CardError::PinPadTimeout
         | CardError::PinPadLength
         | CardError::PinFormat(_)

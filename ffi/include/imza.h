@@ -266,7 +266,7 @@ typedef uint32_t imza_result;
  *
  * Return `IMZA_OK` to go on; any other value cancels the operation (a PIN dialog's Cancel
  * button): the card is not touched and the operation fails with the core's "PIN entry was
- * cancelled" card code (615), the value in `imza_last_error_message`.
+ * cancelled" card code (617), the value in `imza_last_error_message`.
  */
 typedef imza_result (*imza_pin_callback)(void *userdata,
                                          const char *prompt,

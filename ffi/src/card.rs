@@ -26,8 +26,7 @@ use imza::card::{
 use imza::crypto::{EcdsaEncoding, HashAlgorithm, SignatureAlgorithm, Signer};
 
 use crate::boundary::{
-    bytes_arg, c_bytes, c_string, clear_last_error, fail, into_handle, out_arg, set_last_error,
-    str_arg,
+    bytes_arg, c_bytes, c_string, clear_last_error, fail, into_handle, out_arg, str_arg,
 };
 use crate::document::imza_signer;
 use crate::{imza_result, IMZA_INVALID_ARGUMENT, IMZA_NULL_PARAMETER, IMZA_OK};
@@ -64,7 +63,7 @@ const PIN_CAPACITY: usize = 64;
 ///
 /// Return `IMZA_OK` to go on; any other value cancels the operation (a PIN dialog's Cancel
 /// button): the card is not touched and the operation fails with the core's "PIN entry was
-/// cancelled" card code (615), the value in `imza_last_error_message`.
+/// cancelled" card code (617), the value in `imza_last_error_message`.
 #[allow(non_camel_case_types)]
 pub type imza_pin_callback = Option<
     unsafe extern "C" fn(
@@ -90,23 +89,9 @@ type PinFn = unsafe extern "C" fn(
 
 /// Every card failure reaches C through here: the core's code for the variant (601 no
 /// reader, 602 no card, 603 removed, 607 PC/SC not installed, 610 wrong PIN, 611 blocked,
-/// 612 last try refused, 615 cancelled ...) and its message.
+/// 612 last try refused, 617 PIN entry cancelled by the host ...) and its message.
 fn card_err(e: CardError) -> imza_result {
-    let cancelled_by = PIN_CANCELLED_BY.with(std::cell::Cell::take);
-    let code = fail(&imza::Error::Card(e.clone()));
-    if let (CardError::PinPadCancelled, Some(by)) = (e, cancelled_by) {
-        // The core's message speaks of a PIN pad; say what happened.
-        set_last_error(format!(
-            "smart card: PIN entry was cancelled: the PIN callback returned {by}"
-        ));
-    }
-    code
-}
-
-thread_local! {
-    /// What the host's PIN callback returned when it cancelled, for the message.
-    static PIN_CANCELLED_BY: std::cell::Cell<Option<imza_result>> =
-        const { std::cell::Cell::new(None) };
+    fail(&imza::Error::Card(e))
 }
 
 /// A core error that may be a card error.
@@ -195,7 +180,9 @@ impl PinSource {
             )
         };
         let result = if code != IMZA_OK {
-            Err(CardError::PinPadCancelled)
+            Err(CardError::PinEntryCancelled(format!(
+                "the PIN callback returned {code}"
+            )))
         } else if pin_pad {
             Ok(None)
         } else if n > cap {
@@ -206,7 +193,6 @@ impl PinSource {
             Pin::new(buf.get(..n).unwrap_or_default()).map(Some)
         };
         wipe(&mut buf);
-        PIN_CANCELLED_BY.with(|c| c.set((code != IMZA_OK).then_some(code)));
         result
     }
 }

@@ -320,9 +320,13 @@ impl CardTransport for Card {
             atr: &atr,
         });
         // Leave the card as it is; a reset would drop the PIN state of others' sessions.
+        // A transaction that no longer exists at its end was ended by the card leaving.
         let ended = tx
             .end(pcsc::Disposition::LeaveCard)
-            .map_err(|(_, e)| map(e));
+            .map_err(|(_, e)| match e {
+                pcsc::Error::NotTransacted => CardError::Removed,
+                e => map(e),
+            });
         result.and(ended)
     }
 

@@ -54,6 +54,8 @@ pub enum CardError {
     PinPadCancelled,
     /// The PIN typed on the PIN pad has a wrong length (6403).
     PinPadLength,
+    /// The person (or the host's PIN dialog) cancelled the PIN entry; the text says how.
+    PinEntryCancelled(String),
     /// Any other status word.
     Status {
         /// SW1 SW2.
@@ -103,6 +105,7 @@ impl fmt::Display for CardError {
             Self::PinPadTimeout => f.write_str("no PIN was entered on the PIN pad in time"),
             Self::PinPadCancelled => f.write_str("PIN entry was cancelled on the PIN pad"),
             Self::PinPadLength => f.write_str("the PIN entered on the PIN pad has a wrong length"),
+            Self::PinEntryCancelled(how) => write!(f, "PIN entry was cancelled: {how}"),
             Self::Status { sw } => write!(f, "the card answered status {sw:04X}"),
             Self::Malformed(s) => write!(f, "unexpected card answer: {s}"),
             Self::UnknownCard => f.write_str("the card is not a supported kind"),
@@ -135,6 +138,7 @@ impl CardError {
             Self::PinPadTimeout => 614,
             Self::PinPadCancelled => 615,
             Self::PinPadLength => 616,
+            Self::PinEntryCancelled(_) => 617,
             Self::SecurityStatusNotSatisfied => 620,
             Self::ConditionsNotSatisfied => 621,
             Self::FileNotFound => 622,

@@ -311,6 +311,7 @@ const CODES: &[(u32, &str)] = &[
     (614, "no PIN was entered on the PIN pad in time"),
     (615, "PIN entry was cancelled on the PIN pad"),
     (616, "the PIN entered on the PIN pad has a wrong length"),
+    (617, "the PIN entry was cancelled"),
     (620, "the card requires a verified PIN"),
     (621, "the card's conditions of use are not met"),
     (622, "file or application not found on the card"),

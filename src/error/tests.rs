@@ -111,6 +111,7 @@ fn samples() -> Vec<(RangeInclusive<u32>, Error)> {
         CardError::WrongLength,
         CardError::NotSupported,
         CardError::PinPadTimeout,
+        CardError::PinEntryCancelled(String::new()),
         CardError::PinPadCancelled,
         CardError::PinPadLength,
         CardError::Status { sw: 0x6f00 },

@@ -13,6 +13,7 @@
 #include "imza.h"
 
 static const char *describe(imza_result code, char *buf, size_t len);
+static const char *last_error(void);
 
 #ifndef IMZA_ROOT
 #define IMZA_ROOT "."
@@ -40,11 +41,12 @@ static unsigned failed __attribute__((unused));
         } else {                                                               \
             char got_text_[128], want_text_[128];                              \
             failed++;                                                          \
-            fprintf(stderr, "%s:%d: %s\n  got %u (%s), want %u (%s)\n",        \
+            fprintf(stderr, "%s:%d: %s\n  got %u (%s), want %u (%s)\n  detail: %s\n", \
                     __FILE__, __LINE__, #expr, (unsigned)got_,                 \
                     describe(got_, got_text_, sizeof got_text_),               \
                     (unsigned)(want),                                          \
-                    describe((want), want_text_, sizeof want_text_));          \
+                    describe((want), want_text_, sizeof want_text_),           \
+                    last_error());                                             \
         }                                                                      \
     } while (0)
 

@@ -150,7 +150,7 @@ static int is_card_code(imza_result r) { return r >= 600 && r < 700; }
 #define CARD_PIN_BLOCKED 611
 #define CARD_LAST_TRY_REFUSED 612
 #define CARD_PIN_FORMAT 613
-#define CARD_CANCELLED 615
+#define CARD_CANCELLED 617
 
 /* Checks that work without a reader stack. */
 static void test_arguments(void) {
@@ -399,9 +399,16 @@ static void test_piv(void) {
     free(cert);
     card_stop(card);
 
-    /* No card in the reader now. */
+    /* No card in the reader now (or, when pcscd has not caught up yet, the card left during
+     * the operation). */
     json = NULL;
-    CHECK_RESULT(imza_card_list_certificates(reader, &json), CARD_NO_CARD);
+    {
+        imza_result r = imza_card_list_certificates(reader, &json);
+        CHECK(r == CARD_NO_CARD || r == CARD_REMOVED);
+        if (r != CARD_NO_CARD && r != CARD_REMOVED) {
+            fprintf(stderr, "  got %u: %s\n", (unsigned)r, last_error());
+        }
+    }
     CHECK(json == NULL);
 }
 
