@@ -235,3 +235,24 @@ fn version() {
     let v = unsafe { CStr::from_ptr(imza_version()) };
     assert_eq!(v.to_str().unwrap(), imza::VERSION);
 }
+
+/// The handles the documentation calls shareable once set up may be used from several
+/// threads at once: the compiler checks `Send + Sync` for each.
+#[test]
+fn configs_and_results_are_shareable_across_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<trust::imza_trust_store>();
+    shareable::<document::imza_verify_options>();
+    shareable::<document::imza_sign_options>();
+    shareable::<report::imza_report>();
+    shareable::<transport::imza_transport>();
+    shareable::<token::imza_token_verifier>();
+    // The issuer holds `dyn Signer`s; the C functions make them from software keys only,
+    // which are shareable: what `imza_token_issue` on several threads relies on.
+    shareable::<imza::SigningKey>();
+    shareable::<webeid::imza_webeid_options>();
+    // (A challenge store is as thread-safe as the host's callbacks: see webeid.rs.)
+    // (Mobile-ID options carry the host's code callback and its userdata: as thread-safe as
+    // the host makes them, see mobile.rs.)
+    shareable::<mobile::imza_mobile_cancel>();
+}
