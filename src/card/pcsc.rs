@@ -23,7 +23,10 @@ use super::{CardError, CardTransport, ReaderFeature};
 fn map(e: pcsc::Error) -> CardError {
     use pcsc::Error as E;
     match e {
-        E::RemovedCard => CardError::Removed,
+        // pcsc-lite answers SCARD_E_NOT_TRANSACTED when the reader driver can no longer talk
+        // to the card (IFD_COMMUNICATION_ERROR): a card pulled out before pcscd noticed, or
+        // a transaction that ended with it.
+        E::RemovedCard | E::NotTransacted => CardError::Removed,
         E::NoSmartcard => CardError::NoCard,
         E::ResetCard => CardError::Reset,
         E::SharingViolation => CardError::SharingViolation,
@@ -320,13 +323,9 @@ impl CardTransport for Card {
             atr: &atr,
         });
         // Leave the card as it is; a reset would drop the PIN state of others' sessions.
-        // A transaction that no longer exists at its end was ended by the card leaving.
         let ended = tx
             .end(pcsc::Disposition::LeaveCard)
-            .map_err(|(_, e)| match e {
-                pcsc::Error::NotTransacted => CardError::Removed,
-                e => map(e),
-            });
+            .map_err(|(_, e)| map(e));
         result.and(ended)
     }
 
