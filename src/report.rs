@@ -15,9 +15,7 @@ use crate::path::ParsedCert;
 use crate::path::PathError;
 use crate::revocation::Evidence;
 use crate::time::UnixTime;
-// `pub(crate)` for `card::pcsc`, which still names `crate::report::hex`; the helper itself
-// lives in `crate::util`.
-pub(crate) use crate::util::hex;
+use crate::util::hex;
 
 /// ETSI EN 319 102-1 §5.2.6 / §5.2.7 sub-indications path validation can produce.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
