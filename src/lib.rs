@@ -81,6 +81,7 @@ pub mod webeid;
 
 pub use cades::sign::ToSign;
 pub use cades::{RevocationPolicy, ValidationPolicy, VerifyOptions};
+pub use cert::Person;
 pub use crypto::{Signer, SigningKey};
 pub use document::{sign, verify, Content, SignLevel, SignOptions, SignatureFormat};
 pub use error::{describe, Error};
