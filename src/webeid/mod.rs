@@ -30,7 +30,7 @@
 //!    authentication certificate, nonRepudiation, and a chain to a trusted CA.
 //!
 //! The result, [`AuthenticatedPerson`], gives the names and the personal code from the
-//! certificate subject (a [`Person`](crate::Person)).
+//! certificate subject (a [`Person`]).
 //!
 //! Challenges are made and kept single use by [`challenge`]: [`Challenge`],
 //! [`ChallengeStore`], [`MemoryChallengeStore`] and, with the `redis` feature,
