@@ -12,7 +12,11 @@
 //!   (a software key, a smart card, a mobile ID).
 //! - Login tokens: [`Verifier`] (JWS), [`Validation`] (JWT claims), [`IdTokenValidation`]
 //!   (OIDC), [`TokenIssuer`] (issuing with key rotation and the published [`Jwks`]); Web
-//!   eID certificate login tokens with [`webeid::validate`] and a [`ChallengeStore`].
+//!   eID certificate login tokens with [`webeid::validate`] and a [`ChallengeStore`]; the
+//!   [`Person`] a certificate names (what a Web eID login and a mobile-ID result report).
+//! - One certificate validated for a purpose at a time, with its revocation evidence, into
+//!   a [`report::CertificateReport`] ([`report::validate_certificate`], what `imza cert
+//!   verify --json` prints).
 //! - One error space: every failure is an [`Error`] with a stable numeric
 //!   [`Error::code`], which the C ABI and the WASM package pass through unchanged.
 //!
@@ -109,6 +113,7 @@ pub mod webeid;
 
 pub use cades::sign::ToSign;
 pub use cades::{RevocationPolicy, ValidationPolicy, VerifyOptions};
+pub use cert::Person;
 pub use crypto::{Signer, SigningKey};
 pub use document::{sign, verify, Content, SignLevel, SignOptions, SignatureFormat};
 pub use error::{describe, Error};

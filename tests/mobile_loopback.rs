@@ -238,10 +238,13 @@ fn mobile_id_signs_cades() {
     )
     .unwrap();
     assert_eq!(
-        signer.identity().personal_code.as_deref(),
+        signer.identity().person.personal_code.as_deref(),
         Some("60001019906")
     );
-    assert_eq!(signer.identity().given_name.as_deref(), Some("MARY ÄNN"));
+    assert_eq!(
+        signer.identity().person.given_name.as_deref(),
+        Some("MARY ÄNN")
+    );
     assert_eq!(signer.certificate(), der_of("mobile/mid-confirm-sign.pem"));
     assert!(codes.borrow().is_empty(), "a certificate query has no code");
     cades_round_trip(&signer, &f, b"mobile-ID signed content");
@@ -319,7 +322,7 @@ fn logins() {
         )
         .unwrap();
         assert_eq!(
-            auth.identity.serial_number.as_deref(),
+            auth.identity.person.serial_number.as_deref(),
             Some("PNOEE-60001019906")
         );
         assert_eq!(auth.certificate, der_of(cert));

@@ -117,7 +117,11 @@ fn show(r: &Result<webeid::AuthenticatedPerson, WebEidError>) -> String {
     match r {
         Ok(p) => format!(
             "OK {} {:?} {:?} {:?}/{:?}",
-            p.token.format, p.given_name, p.surname, p.personal_code_country, p.personal_code
+            p.token.format,
+            p.person.given_name,
+            p.person.surname,
+            p.person.personal_code_country,
+            p.person.personal_code
         ),
         Err(e) => format!("ERR {}: {e}", e.kind()),
     }
@@ -175,17 +179,20 @@ fn authenticated_persons() {
     let Some(dir) = vectors_dir() else { return };
     let (ee, _) = run_vector(&dir, &vector(&dir, "estonian-es384-valid"));
     let ee = ee.unwrap();
-    assert_eq!(ee.given_name.as_deref(), Some("JAAK-KRISTJAN"));
-    assert_eq!(ee.surname.as_deref(), Some("JÕEORG"));
+    assert_eq!(ee.person.given_name.as_deref(), Some("JAAK-KRISTJAN"));
+    assert_eq!(ee.person.surname.as_deref(), Some("JÕEORG"));
     assert_eq!(
-        ee.common_name.as_deref(),
+        ee.person.common_name.as_deref(),
         Some("JÕEORG,JAAK-KRISTJAN,38001085718")
     );
-    assert_eq!(ee.country.as_deref(), Some("EE"));
-    assert_eq!(ee.serial_number.as_deref(), Some("PNOEE-38001085718"));
-    assert_eq!(ee.personal_code.as_deref(), Some("38001085718"));
-    assert_eq!(ee.personal_code_country.as_deref(), Some("EE"));
-    assert_eq!(ee.personal_code_type.as_deref(), Some("PNO"));
+    assert_eq!(ee.person.country.as_deref(), Some("EE"));
+    assert_eq!(
+        ee.person.serial_number.as_deref(),
+        Some("PNOEE-38001085718")
+    );
+    assert_eq!(ee.person.personal_code.as_deref(), Some("38001085718"));
+    assert_eq!(ee.person.personal_code_country.as_deref(), Some("EE"));
+    assert_eq!(ee.person.personal_code_type.as_deref(), Some("PNO"));
     assert_eq!(ee.token.algorithm, "ES384");
     assert_eq!(ee.token.format, "web-eid:1.0");
     assert_eq!(ee.revocation, RevocationCheck::NotChecked);
@@ -205,21 +212,24 @@ fn authenticated_persons() {
 
     let (fi, _) = run_vector(&dir, &vector(&dir, "finnish-es384-backman"));
     let fi = fi.unwrap();
-    assert_eq!(fi.given_name.as_deref(), Some("JUHANI"));
-    assert_eq!(fi.surname.as_deref(), Some("SPECIMEN-BACKMAN"));
-    assert_eq!(fi.personal_code.as_deref(), Some("999020016"));
-    assert_eq!(fi.personal_code_country.as_deref(), Some("FI"));
-    assert_eq!(fi.personal_code_type, None);
+    assert_eq!(fi.person.given_name.as_deref(), Some("JUHANI"));
+    assert_eq!(fi.person.surname.as_deref(), Some("SPECIMEN-BACKMAN"));
+    assert_eq!(fi.person.personal_code.as_deref(), Some("999020016"));
+    assert_eq!(fi.person.personal_code_country.as_deref(), Some("FI"));
+    assert_eq!(fi.person.personal_code_type, None);
 
     let (fi_rsa, _) = run_vector(&dir, &vector(&dir, "finnish-ps256-babafo"));
-    assert_eq!(fi_rsa.unwrap().surname.as_deref(), Some("SPECIMEN-BABAFÖ"));
+    assert_eq!(
+        fi_rsa.unwrap().person.surname.as_deref(),
+        Some("SPECIMEN-BABAFÖ")
+    );
 
     let (be, _) = run_vector(&dir, &vector(&dir, "belgian-rs256"));
     let be = be.unwrap();
-    assert_eq!(be.given_name.as_deref(), Some("Nora Angèle"));
-    assert_eq!(be.surname.as_deref(), Some("Specimen"));
-    assert_eq!(be.personal_code.as_deref(), Some("01050399864"));
-    assert_eq!(be.personal_code_country.as_deref(), Some("BE"));
+    assert_eq!(be.person.given_name.as_deref(), Some("Nora Angèle"));
+    assert_eq!(be.person.surname.as_deref(), Some("Specimen"));
+    assert_eq!(be.person.personal_code.as_deref(), Some("01050399864"));
+    assert_eq!(be.person.personal_code_country.as_deref(), Some("BE"));
 
     let lv = webeid::parse(&token_bytes(&vector(&dir, "latvian-rs256-signature-only"))).unwrap();
     assert_eq!(lv.algorithm, "RS256");
@@ -892,7 +902,7 @@ fn end_to_end_with_the_test_pki_challenge_store_and_fresh_ocsp() {
     let checks_ocsp = revocation != RevocationMode::Off;
     let opts = WebEidOptions::new(t, revocation);
     let person = webeid::validate(&token, origin, &challenge.nonce, &root, &opts).unwrap();
-    assert_eq!(person.common_name.as_deref(), Some("P-256 Login"));
+    assert_eq!(person.person.common_name.as_deref(), Some("P-256 Login"));
     assert_eq!(person.token.format, "web-eid:1.1");
     assert!(person.certificate.trust_anchor.contains("Root"));
     if checks_ocsp {
@@ -1211,7 +1221,7 @@ fn created_tokens_validate() {
         &opts,
     )
     .unwrap();
-    assert_eq!(person.common_name.as_deref(), Some("P-256 Login"));
+    assert_eq!(person.person.common_name.as_deref(), Some("P-256 Login"));
     let wrong = webeid::validate(
         token.as_bytes(),
         "https://other.example",

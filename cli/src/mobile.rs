@@ -272,6 +272,7 @@ fn show_code(code: &VerificationCode) {
 }
 
 fn describe(id: &Identity) -> String {
+    let id = &id.person;
     let name = match (&id.given_name, &id.surname) {
         (Some(g), Some(s)) => format!("{g} {s}"),
         _ => id.common_name.clone().unwrap_or_default(),

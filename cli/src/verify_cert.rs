@@ -2,9 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use imza::cert::{self, CertificateSummary};
-use imza::path::{self, Options, PathError, Purpose, ValidPath};
-use imza::report::{Indication, SubIndication};
+use imza::cert;
+use imza::path::{Options, PathError, Purpose};
+use imza::report::{
+    validate_certificate, CertificateReport, Indication, RevocationChecking, SubIndication,
+};
 use imza::revocation::{Checker, Evidence};
 use imza::time::UnixTime;
 use imza::trust::TrustStore;
@@ -16,49 +18,13 @@ use crate::exit::{self, Failure};
 /// Most files read from one trust folder.
 const MAX_TRUST_FILES: usize = 10_000;
 
+/// The `--json` document: the core's report with the file it is about first.
 #[derive(Serialize)]
-struct Report {
+struct Output<'a> {
     file: String,
-    at: UnixTime,
-    purpose: Purpose,
-    indication: Indication,
-    sub_indication: Option<SubIndication>,
-    reason: Option<String>,
-    /// The validated path, leaf first, anchor last.
-    path: Vec<PathEntry>,
-    /// The checks a valid path passed.
-    checks: Vec<&'static str>,
-    leaf_policies: Vec<String>,
-    /// `offline`, `online`, or `not_checked_by_request` (`--no-revocation`).
-    revocation: &'static str,
-    /// The status found for each checked certificate, leaf first, with every OCSP
-    /// response and CRL that gave one and whether they conflicted.
-    revocation_evidence: Vec<Evidence>,
+    #[serde(flatten)]
+    report: &'a CertificateReport,
 }
-
-#[derive(Serialize)]
-struct PathEntry {
-    subject: String,
-    issuer: String,
-    serial: String,
-    not_before: String,
-    not_after: String,
-    sha256_fingerprint: String,
-    trust_anchor: bool,
-}
-
-const CHECKS: &[&str] = &[
-    "signatures",
-    "validity_periods",
-    "basic_constraints",
-    "path_length",
-    "key_usage",
-    "extended_key_usage",
-    "name_constraints",
-    "critical_extensions",
-    "certificate_policies",
-    "trust_anchor_constraints",
-];
 
 pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
     let time = match &args.at {
@@ -86,53 +52,45 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
     }
     let store = load_trust(&args.trust, args.json)?;
 
-    let pool_refs: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
-    let result = path::validate(&leaf, &pool_refs, &store, &opts);
-    if let Err(PathError::Malformed(e)) = &result {
-        return Err(Failure::content(&args.leaf, e));
-    }
     let rev = &args.revocation;
-    let mode = if rev.no_revocation {
-        "not_checked_by_request"
-    } else if rev.online {
-        "online"
+    #[cfg(feature = "http")]
+    let http = imza::transport::BlockingHttp::new();
+    let mut checker = if rev.no_revocation {
+        None
     } else {
-        "offline"
+        let mut checker = if rev.online {
+            online_checker(
+                #[cfg(feature = "http")]
+                &http,
+            )?
+        } else {
+            Checker::offline()
+        };
+        checker.ocsp.now = Some(now());
+        checker.ocsp_responses = rev.ocsp()?;
+        checker.crls = rev.parsed_crls()?;
+        Some(checker)
     };
-    let mut evidence = Vec::new();
-    let result = match (result, mode) {
-        (Ok(valid), "online" | "offline") => {
-            #[cfg(feature = "http")]
-            let http = imza::transport::BlockingHttp::new();
-            let mut checker = if mode == "online" {
-                online_checker(
-                    #[cfg(feature = "http")]
-                    &http,
-                )?
-            } else {
-                Checker::offline()
-            };
-            checker.ocsp.now = Some(now());
-            checker.ocsp_responses = rev.ocsp()?;
-            checker.crls = rev.parsed_crls()?;
-            let result = checker.check(&valid, time);
-            evidence = checker.evidence().to_vec();
-            result.map(|_| valid)
-        }
-        (other, _) => other,
+    let pool_refs: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
+    let report = match validate_certificate(&leaf, &pool_refs, &store, &opts, checker.as_mut()) {
+        Ok(r) => r,
+        Err(PathError::Malformed(e)) => return Err(Failure::content(&args.leaf, &e)),
+        Err(e) => return Err(Failure::content(&args.leaf, &e.into())),
     };
-    let mut report = report(&args.leaf, time, purpose, &result);
-    report.revocation = mode;
-    report.revocation_evidence = evidence;
+    let file = args.leaf.display().to_string();
     let text = if args.json {
-        let mut json = serde_json::to_string_pretty(&report).map_err(|e| Failure {
+        let out = Output {
+            file,
+            report: &report,
+        };
+        let mut json = serde_json::to_string_pretty(&out).map_err(|e| Failure {
             code: exit::SOFTWARE,
             message: e.to_string(),
         })?;
         json.push('\n');
         json
     } else {
-        text(&report)
+        text(&file, &report)
     };
     exit::print_stdout(&text)?;
     Ok(match report.indication {
@@ -202,68 +160,12 @@ pub(crate) fn load_trust(paths: &[PathBuf], quiet: bool) -> Result<TrustStore, F
     Ok(store)
 }
 
-fn report(
-    file: &Path,
-    at: UnixTime,
-    purpose: Purpose,
-    result: &Result<ValidPath, PathError>,
-) -> Report {
-    let base = Report {
-        file: file.display().to_string(),
-        at,
-        purpose,
-        indication: Indication::TOTAL_PASSED,
-        sub_indication: None,
-        reason: None,
-        path: Vec::new(),
-        checks: Vec::new(),
-        leaf_policies: Vec::new(),
-        revocation: "not_checked",
-        revocation_evidence: Vec::new(),
-    };
-    match result {
-        Ok(valid) => {
-            let anchor_der = &valid.anchor.cert.der;
-            Report {
-                path: valid
-                    .chain()
-                    .filter_map(|c| {
-                        let s = CertificateSummary::new(&c.cert).ok()?;
-                        Some(PathEntry {
-                            subject: s.subject,
-                            issuer: s.issuer,
-                            serial: s.serial,
-                            not_before: s.not_before,
-                            not_after: s.not_after,
-                            sha256_fingerprint: s.sha256_fingerprint,
-                            trust_anchor: &c.der == anchor_der,
-                        })
-                    })
-                    .collect(),
-                checks: CHECKS.to_vec(),
-                leaf_policies: valid
-                    .leaf_policies
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect(),
-                ..base
-            }
-        }
-        Err(e) => Report {
-            indication: e.indication(),
-            sub_indication: Some(e.sub_indication()),
-            reason: Some(e.to_string()),
-            ..base
-        },
-    }
-}
-
-fn text(r: &Report) -> String {
+fn text(file: &str, r: &CertificateReport) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     match &r.reason {
         None => {
-            let _ = writeln!(out, "{}: VALID for {:?} at {}", r.file, r.purpose, r.at);
+            let _ = writeln!(out, "{file}: VALID for {:?} at {}", r.purpose, r.at);
             for (i, c) in r.path.iter().enumerate() {
                 let tag = if c.trust_anchor {
                     " (trust anchor)"
@@ -272,7 +174,7 @@ fn text(r: &Report) -> String {
                 };
                 let _ = writeln!(out, "  {i}: {}{tag}", c.subject);
             }
-            if r.revocation == "not_checked_by_request" {
+            if r.revocation == RevocationChecking::NotCheckedByRequest {
                 let _ = writeln!(out, "  revocation: not checked, by request");
             }
         }
@@ -281,7 +183,7 @@ fn text(r: &Report) -> String {
                 .sub_indication
                 .map(|s| format!("{s:?}"))
                 .unwrap_or_default();
-            let _ = writeln!(out, "{}: {:?}/{sub}: {reason}", r.file, r.indication);
+            let _ = writeln!(out, "{file}: {:?}/{sub}: {reason}", r.indication);
             if r.sub_indication == Some(SubIndication::TRY_LATER) {
                 let _ = writeln!(out, "  hint: {TRY_LATER_HINT}");
             }

@@ -690,44 +690,41 @@ imza_result imza_card_sign_hash(const char *reader,
 imza_result imza_cert_show_json(const uint8_t *cert, size_t len, char **out);
 
 /**
- * Validates the certificate `cert` (DER, or PEM: the first certificate) for `purpose` at
- * a time (RFC 5280 §6), building a path through `intermediates` to an anchor in `trust`,
- * then checks revocation, as `imza cert verify --json` does. The result goes to
- * `*out_json` whether the certificate is valid or not:
+ * Validates the certificate `cert` (DER, or PEM: the first certificate) for `purpose`
+ * (RFC 5280 §6) with the validation options `opts`, as `imza cert verify --json` does:
+ * a path through the options' intermediates to an anchor in their trust store, at their
+ * validation time (now by default), then the revocation status as their mode says, from
+ * their supplied OCSP responses and CRLs (offline) and through their transport (online).
+ * The result goes to `*out_json` whether the certificate is valid or not:
  *
  * `{"at", "purpose", "indication": "TOTAL_PASSED" | "TOTAL_FAILED" | "INDETERMINATE",
  * "sub_indication": ETSI EN 319 102-1 name or null, "reason": text or null, "path": [{subject,
  * issuer, serial, not_before, not_after, sha256_fingerprint, trust_anchor}, ...] (leaf
- * first; empty when not valid), "checks", "leaf_policies", "revocation", "revocation_evidence"}`
+ * first; empty when not valid), "checks", "leaf_policies", "revocation":
+ * "not_checked_by_request" | "offline" | "online", "revocation_evidence"}`
  *
- * - `intermediates`, `intermediates_len`: untrusted certificates to build the path with
- *   (a PEM bundle or one DER certificate); NULL with length 0 for none.
+ * - `opts`: from [`crate::document::imza_verify_options_new`] and its `_set_`/`_add_`
+ *   functions (the same options `imza_verify_document` takes). With
+ *   [`crate::document::IMZA_REVOCATION_OFFLINE`] (the default) and no OCSP response or
+ *   CRL that speaks for the path, a path that is otherwise valid is INDETERMINATE /
+ *   TRY_LATER.
  * - `purpose`: an `IMZA_PURPOSE_*` constant.
- * - `unix_seconds`: the validation time in seconds since 1970-01-01T00:00:00Z, or
- *   [`IMZA_TIME_NOW`] (-1). Another negative value gives [`IMZA_INVALID_ARGUMENT`].
- * - `revocation_mode`: [`crate::document::IMZA_REVOCATION_SKIP`] (not checked; `revocation`
- *   says `not_checked_by_request`), [`crate::document::IMZA_REVOCATION_OFFLINE`] (no
- *   revocation data is supplied here, so a path that is otherwise valid is INDETERMINATE /
- *   TRY_LATER) or [`crate::document::IMZA_REVOCATION_ONLINE`] (OCSP and CRLs fetched with
- *   imza's HTTP client).
  *
- * Returns [`IMZA_OK`] with the JSON; [`crate::IMZA_MALFORMED`] when `intermediates` is
- * not certificates; a path-validation code (800-899) when `cert` itself is malformed;
- * [`IMZA_INVALID_ARGUMENT`] for an unknown purpose, mode or time; NULL checks as usual.
+ * Returns [`IMZA_OK`] with the JSON; the path-validation code 800 ("a certificate is
+ * malformed") when `cert` itself is not a certificate; a CRL code (950 malformed, 951
+ * unsupported) when a supplied CRL does not parse; [`IMZA_INVALID_ARGUMENT`] for an
+ * unknown purpose; NULL checks as usual.
  *
  * # Safety
  *
- * `trust` must be NULL or a live trust store; `cert` and `intermediates` NULL (with length
- * 0) or readable for their lengths; `out_json` NULL or a writable pointer.
+ * `opts` must be NULL or live validation options (not being changed by another thread);
+ * `cert` NULL (with `len` 0) or `len` readable bytes; `out_json` NULL or a writable
+ * pointer.
  */
-imza_result imza_cert_validate(const imza_trust_store *trust,
+imza_result imza_cert_validate(const imza_verify_options *opts,
                                const uint8_t *cert,
-                               size_t cert_len,
-                               const uint8_t *intermediates,
-                               size_t intermediates_len,
+                               size_t len,
                                uint32_t purpose,
-                               int64_t unix_seconds,
-                               uint32_t revocation_mode,
                                char **out_json);
 
 /**

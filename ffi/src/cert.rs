@@ -2,20 +2,20 @@
 //! purpose at a time (`imza cert verify --json`).
 //!
 //! Thread safety: these functions keep no state; any number of threads may call them at
-//! once, sharing a `const imza_trust_store *`.
+//! once, sharing a `const imza_verify_options *`.
 
 use std::ffi::c_char;
 
 use imza::cert::{self, CertificateSummary};
-use imza::path::{self, Options, PathError, Purpose, ValidPath};
-use imza::report::{Indication, SubIndication};
-use imza::revocation::{Checker, Evidence};
-use imza::UnixTime;
+use imza::crl::Crl;
+use imza::path::{self, Purpose};
+use imza::report::{validate_certificate, CertificateReport};
+use imza::revocation::Checker;
+use imza::{RevocationPolicy, UnixTime};
 use serde::Serialize;
 
 use crate::boundary::{bytes_arg, c_string, clear_last_error, fail, handle, out_arg};
-use crate::document::{IMZA_REVOCATION_ONLINE, IMZA_REVOCATION_SKIP};
-use crate::trust::imza_trust_store;
+use crate::document::imza_verify_options;
 use crate::{imza_result, IMZA_INVALID_ARGUMENT, IMZA_OK};
 
 /// No purpose check.
@@ -35,11 +35,6 @@ pub const IMZA_PURPOSE_SERVER_AUTH: u32 = 5;
 
 /// The `unix_seconds` value that means "now" (the current time when the call runs).
 pub const IMZA_TIME_NOW: i64 = -1;
-
-/// Every path error goes through here, so that the code space changes in one place.
-fn path_err(e: PathError) -> imza_result {
-    fail(&imza::Error::from(e))
-}
 
 /// The JSON of `imza cert show --json`, without the `file` member (there is no file here).
 #[derive(Serialize)]
@@ -96,94 +91,6 @@ fn to_json<T: Serialize>(v: &T) -> Result<String, imza_result> {
     })
 }
 
-/// The result of `imza cert verify --json`, without the `file` member.
-#[derive(Serialize)]
-struct PathReport {
-    at: UnixTime,
-    purpose: Purpose,
-    indication: Indication,
-    sub_indication: Option<SubIndication>,
-    reason: Option<String>,
-    /// The validated path, leaf first, anchor last.
-    path: Vec<PathEntry>,
-    /// The checks a valid path passed.
-    checks: Vec<&'static str>,
-    leaf_policies: Vec<String>,
-    /// `offline`, `online`, or `not_checked_by_request`.
-    revocation: &'static str,
-    revocation_evidence: Vec<Evidence>,
-}
-
-#[derive(Serialize)]
-struct PathEntry {
-    subject: String,
-    issuer: String,
-    serial: String,
-    not_before: String,
-    not_after: String,
-    sha256_fingerprint: String,
-    trust_anchor: bool,
-}
-
-/// The checks a valid path passed (as the CLI lists them).
-const CHECKS: &[&str] = &[
-    "signatures",
-    "validity_periods",
-    "basic_constraints",
-    "path_length",
-    "key_usage",
-    "extended_key_usage",
-    "name_constraints",
-    "critical_extensions",
-    "certificate_policies",
-    "trust_anchor_constraints",
-];
-
-impl PathReport {
-    fn new(at: UnixTime, purpose: Purpose, result: &Result<ValidPath, PathError>) -> Self {
-        let mut r = Self {
-            at,
-            purpose,
-            indication: Indication::TOTAL_PASSED,
-            sub_indication: None,
-            reason: None,
-            path: Vec::new(),
-            checks: Vec::new(),
-            leaf_policies: Vec::new(),
-            revocation: "not_checked",
-            revocation_evidence: Vec::new(),
-        };
-        match result {
-            Ok(valid) => {
-                let anchor = &valid.anchor.cert.der;
-                r.path = valid
-                    .chain()
-                    .filter_map(|c| {
-                        let s = CertificateSummary::new(&c.cert).ok()?;
-                        Some(PathEntry {
-                            subject: s.subject,
-                            issuer: s.issuer,
-                            serial: s.serial,
-                            not_before: s.not_before,
-                            not_after: s.not_after,
-                            sha256_fingerprint: s.sha256_fingerprint,
-                            trust_anchor: &c.der == anchor,
-                        })
-                    })
-                    .collect();
-                r.checks = CHECKS.to_vec();
-                r.leaf_policies = valid.leaf_policies.iter().map(|o| o.to_string()).collect();
-            }
-            Err(e) => {
-                r.indication = e.indication();
-                r.sub_indication = Some(e.sub_indication());
-                r.reason = Some(e.to_string());
-            }
-        }
-        r
-    }
-}
-
 fn purpose_of(p: u32) -> Option<Purpose> {
     Some(match p {
         IMZA_PURPOSE_ANY => Purpose::Any,
@@ -227,108 +134,104 @@ fn ders(bytes: &[u8]) -> Result<Vec<Vec<u8>>, imza::Error> {
         .collect()
 }
 
-/// Validates the certificate `cert` (DER, or PEM: the first certificate) for `purpose` at
-/// a time (RFC 5280 §6), building a path through `intermediates` to an anchor in `trust`,
-/// then checks revocation, as `imza cert verify --json` does. The result goes to
-/// `*out_json` whether the certificate is valid or not:
+/// Validates the certificate `cert` (DER, or PEM: the first certificate) for `purpose`
+/// (RFC 5280 §6) with the validation options `opts`, as `imza cert verify --json` does:
+/// a path through the options' intermediates to an anchor in their trust store, at their
+/// validation time (now by default), then the revocation status as their mode says, from
+/// their supplied OCSP responses and CRLs (offline) and through their transport (online).
+/// The result goes to `*out_json` whether the certificate is valid or not:
 ///
 /// `{"at", "purpose", "indication": "TOTAL_PASSED" | "TOTAL_FAILED" | "INDETERMINATE",
 /// "sub_indication": ETSI EN 319 102-1 name or null, "reason": text or null, "path": [{subject,
 /// issuer, serial, not_before, not_after, sha256_fingerprint, trust_anchor}, ...] (leaf
-/// first; empty when not valid), "checks", "leaf_policies", "revocation", "revocation_evidence"}`
+/// first; empty when not valid), "checks", "leaf_policies", "revocation":
+/// "not_checked_by_request" | "offline" | "online", "revocation_evidence"}`
 ///
-/// - `intermediates`, `intermediates_len`: untrusted certificates to build the path with
-///   (a PEM bundle or one DER certificate); NULL with length 0 for none.
+/// - `opts`: from [`crate::document::imza_verify_options_new`] and its `_set_`/`_add_`
+///   functions (the same options `imza_verify_document` takes). With
+///   [`crate::document::IMZA_REVOCATION_OFFLINE`] (the default) and no OCSP response or
+///   CRL that speaks for the path, a path that is otherwise valid is INDETERMINATE /
+///   TRY_LATER.
 /// - `purpose`: an `IMZA_PURPOSE_*` constant.
-/// - `unix_seconds`: the validation time in seconds since 1970-01-01T00:00:00Z, or
-///   [`IMZA_TIME_NOW`] (-1). Another negative value gives [`IMZA_INVALID_ARGUMENT`].
-/// - `revocation_mode`: [`crate::document::IMZA_REVOCATION_SKIP`] (not checked; `revocation`
-///   says `not_checked_by_request`), [`crate::document::IMZA_REVOCATION_OFFLINE`] (no
-///   revocation data is supplied here, so a path that is otherwise valid is INDETERMINATE /
-///   TRY_LATER) or [`crate::document::IMZA_REVOCATION_ONLINE`] (OCSP and CRLs fetched with
-///   imza's HTTP client).
 ///
-/// Returns [`IMZA_OK`] with the JSON; [`crate::IMZA_MALFORMED`] when `intermediates` is
-/// not certificates; a path-validation code (800-899) when `cert` itself is malformed;
-/// [`IMZA_INVALID_ARGUMENT`] for an unknown purpose, mode or time; NULL checks as usual.
+/// Returns [`IMZA_OK`] with the JSON; the path-validation code 800 ("a certificate is
+/// malformed") when `cert` itself is not a certificate; a CRL code (950 malformed, 951
+/// unsupported) when a supplied CRL does not parse; [`IMZA_INVALID_ARGUMENT`] for an
+/// unknown purpose; NULL checks as usual.
 ///
 /// # Safety
 ///
-/// `trust` must be NULL or a live trust store; `cert` and `intermediates` NULL (with length
-/// 0) or readable for their lengths; `out_json` NULL or a writable pointer.
+/// `opts` must be NULL or live validation options (not being changed by another thread);
+/// `cert` NULL (with `len` 0) or `len` readable bytes; `out_json` NULL or a writable
+/// pointer.
 #[no_mangle]
 pub unsafe extern "C" fn imza_cert_validate(
-    trust: *const imza_trust_store,
+    opts: *const imza_verify_options,
     cert: *const u8,
-    cert_len: usize,
-    intermediates: *const u8,
-    intermediates_len: usize,
+    len: usize,
     purpose: u32,
-    unix_seconds: i64,
-    revocation_mode: u32,
     out_json: *mut *mut c_char,
 ) -> imza_result {
     ffi_guard!({
         // SAFETY: `out_json` is NULL or writable (this function's contract).
         let out = try_ffi!(unsafe { out_arg(out_json, std::ptr::null_mut()) });
-        // SAFETY: `trust` is NULL or a live trust store (this function's contract).
-        let trust = try_ffi!(unsafe { handle(trust) });
-        // SAFETY: `cert` is NULL or `cert_len` readable bytes (this function's contract).
-        let cert = try_ffi!(unsafe { bytes_arg(cert, cert_len) });
-        // SAFETY: `intermediates` is NULL or `intermediates_len` readable bytes (contract).
-        let pool = try_ffi!(unsafe { bytes_arg(intermediates, intermediates_len) });
+        // SAFETY: `opts` is NULL or live options (this function's contract).
+        let opts = try_ffi!(unsafe { handle(opts) });
+        // SAFETY: `cert` is NULL or `len` readable bytes (this function's contract).
+        let cert = try_ffi!(unsafe { bytes_arg(cert, len) });
         let Some(purpose) = purpose_of(purpose) else {
             return IMZA_INVALID_ARGUMENT;
         };
-        if revocation_mode > IMZA_REVOCATION_ONLINE {
-            return IMZA_INVALID_ARGUMENT;
-        }
-        let time = try_ffi!(time_arg(unix_seconds));
         // The leaf: PEM or DER in, the first certificate's DER out. Bytes that are not a
-        // certificate at all are left to the validator, which says so (FORMAT_FAILURE).
+        // certificate at all are left to the validator, which says so.
         let leaf = match ders(cert) {
             Ok(mut v) if !v.is_empty() => v.swap_remove(0),
             _ => cert.to_vec(),
         };
-        let pool = if pool.is_empty() {
-            Vec::new()
-        } else {
-            match ders(pool) {
-                Ok(v) => v,
-                Err(e) => return fail(&e),
+        let report = opts.with(|o| validate(&leaf, purpose, o));
+        match report {
+            Ok(report) => {
+                *out = c_string(try_ffi!(to_json(&report)));
+                clear_last_error();
+                IMZA_OK
             }
-        };
-        let pool_refs: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
-        let opts = Options::new(time, purpose);
-        let result = path::validate(&leaf, &pool_refs, &trust.inner, &opts);
-        if let Err(e @ PathError::Malformed(_)) = result {
-            return path_err(e);
+            Err(e) => fail(&e),
         }
-        let mut evidence = Vec::new();
-        let (result, mode) = match (result, revocation_mode) {
-            (r, IMZA_REVOCATION_SKIP) => (r, "not_checked_by_request"),
-            (Ok(valid), m) => {
-                let http = crate::transport::http();
-                let (mut checker, mode) = if m == IMZA_REVOCATION_ONLINE {
-                    (Checker::online(&*http.inner), "online")
-                } else {
-                    (Checker::offline(), "offline")
-                };
-                checker.ocsp.now = Some(now());
-                let r = checker.check(&valid, time);
-                evidence = checker.evidence().to_vec();
-                (r.map(|_| valid), mode)
-            }
-            (r, IMZA_REVOCATION_ONLINE) => (r, "online"),
-            (r, _) => (r, "offline"),
-        };
-        let mut report = PathReport::new(time, purpose, &result);
-        report.revocation = mode;
-        report.revocation_evidence = evidence;
-        *out = c_string(try_ffi!(to_json(&report)));
-        clear_last_error();
-        IMZA_OK
     })
+}
+
+/// The core's certificate report for `leaf` under the document validation options `o`.
+fn validate(
+    leaf: &[u8],
+    purpose: Purpose,
+    o: &imza::VerifyOptions<'_>,
+) -> Result<CertificateReport, imza::Error> {
+    let pool: Vec<&[u8]> = o.extra_certs.iter().map(Vec::as_slice).collect();
+    let path_opts = path::Options::new(o.time, purpose);
+    let mut checker = match o.revocation {
+        RevocationPolicy::Skip => None,
+        _ => {
+            let mut c = match o.transport {
+                Some(t) => Checker::online(t),
+                None => Checker::offline(),
+            };
+            c.ocsp.now = Some(o.now);
+            c.ocsp_responses.clone_from(&o.ocsp_responses);
+            c.crls = o
+                .crls
+                .iter()
+                .map(|d| Crl::parse(d))
+                .collect::<Result<_, _>>()?;
+            Some(c)
+        }
+    };
+    Ok(validate_certificate(
+        leaf,
+        &pool,
+        o.trust,
+        &path_opts,
+        checker.as_mut(),
+    )?)
 }
 
 #[cfg(test)]

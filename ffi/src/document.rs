@@ -69,8 +69,10 @@ fn now() -> UnixTime {
 }
 
 impl imza_verify_options {
-    /// Runs `f` with the core's options for one validation.
-    fn with<R>(&self, f: impl FnOnce(&imza::VerifyOptions<'_>) -> R) -> R {
+    /// Runs `f` with the core's options for one validation (also for
+    /// `imza_cert_validate`, which reads the trust, time, revocation mode, intermediates,
+    /// supplied OCSP responses and CRLs, and transport from them).
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&imza::VerifyOptions<'_>) -> R) -> R {
         let now = now();
         let mut o = imza::VerifyOptions::new(&self.trust, self.at.unwrap_or(now));
         o.now = now;

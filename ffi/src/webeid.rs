@@ -617,7 +617,7 @@ mod tests {
             RevocationMode::Off,
         );
         let person = webeid::validate(&token, ORIGIN, NONCE, &trust, &opts).unwrap();
-        assert_eq!(person.common_name.as_deref(), Some("P-256 Login"));
+        assert_eq!(person.person.common_name.as_deref(), Some("P-256 Login"));
     }
 
     #[test]

@@ -143,7 +143,7 @@ impl Context {
                     name: s.name().to_string_lossy().into_owned(),
                     card_present: present,
                     exclusive_elsewhere: s.event_state().contains(pcsc::State::EXCLUSIVE),
-                    atr: present.then(|| crate::report::hex(s.atr()).to_uppercase()),
+                    atr: present.then(|| crate::util::hex(s.atr()).to_uppercase()),
                 }
             })
             .collect())

@@ -30,6 +30,7 @@ mod parsed;
 pub(crate) mod person;
 
 pub use parsed::ParsedCert;
+pub use person::Person;
 
 use crate::crypto::alg::oid_name;
 use crate::crypto::{digest, HashAlgorithm, KeyKind, PublicKey, SignatureAlgorithm};

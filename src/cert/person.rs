@@ -14,6 +14,7 @@ use alloc::vec::Vec;
 use const_oid::ObjectIdentifier;
 use der::Tagged;
 use x509_cert::name::Name;
+use x509_cert::Certificate;
 
 /// commonName.
 const CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
@@ -29,9 +30,76 @@ const GIVEN_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.42");
 /// ETSI EN 319 412-1 §5.1.3 natural-person identity type references.
 const IDENTITY_TYPES: &[&str] = &["PAS", "IDC", "PNO", "TAX", "TIN"];
 
+/// The person a certificate names: the subject's names and the personal code, as a Web eID
+/// login ([`crate::webeid::AuthenticatedPerson`]) and a mobile-ID result
+/// ([`crate::mobile::Identity`]) report it.
+///
+/// ```
+/// use imza::{cert, Person};
+///
+/// # fn main() -> Result<(), imza::Error> {
+/// let pem = include_bytes!("../../test-vectors/pki/ecdsa-p256/login.pem");
+/// let person = Person::from_certificate(&cert::parse_any(pem)?[0]);
+/// assert_eq!(person.common_name.as_deref(), Some("P-256 Login"));
+/// assert_eq!(person.country.as_deref(), Some("AZ"));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Person {
+    /// Subject givenName.
+    pub given_name: Option<String>,
+    /// Subject surname.
+    pub surname: Option<String>,
+    /// Subject commonName.
+    pub common_name: Option<String>,
+    /// Subject countryName.
+    pub country: Option<String>,
+    /// Subject serialNumber as written (`PNOEE-38001085718`).
+    pub serial_number: Option<String>,
+    /// The personal code: from an ETSI EN 319 412-1 semantics identifier the part after
+    /// the hyphen (`38001085718`), otherwise the serial number as written.
+    pub personal_code: Option<String>,
+    /// The country that issued the personal code: from the semantics identifier (`EE`),
+    /// otherwise the subject country.
+    pub personal_code_country: Option<String>,
+    /// The identity type of a semantics identifier (`PNO` national personal number,
+    /// `IDC`, `PAS`, `TIN`, `TAX`); `None` for a bare serial number.
+    pub personal_code_type: Option<String>,
+}
+
+impl Person {
+    /// The person `subject` names (the first value of each attribute: a multi-valued
+    /// attribute is rare on ID cards, and the first one is the one card middleware shows).
+    pub fn from_name(subject: &Name) -> Self {
+        let names = subject_names(subject);
+        let code = personal_code(&names);
+        let (personal_code, personal_code_country, personal_code_type) = match code {
+            Some(c) => (Some(c.code), c.country, c.kind),
+            None => (None, None, None),
+        };
+        Self {
+            given_name: names.given_name,
+            surname: names.surname,
+            common_name: names.common_name,
+            country: names.country,
+            serial_number: names.serial_number,
+            personal_code,
+            personal_code_country,
+            personal_code_type,
+        }
+    }
+
+    /// The person `cert`'s subject names.
+    pub fn from_certificate(cert: &Certificate) -> Self {
+        Self::from_name(&cert.tbs_certificate.subject)
+    }
+}
+
 /// The subject attributes a login needs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct SubjectNames {
+struct SubjectNames {
     pub(crate) given_name: Option<String>,
     pub(crate) surname: Option<String>,
     pub(crate) common_name: Option<String>,
@@ -41,7 +109,7 @@ pub(crate) struct SubjectNames {
 
 /// A personal identifier from the subject serialNumber.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct PersonalCode {
+struct PersonalCode {
     pub(crate) code: String,
     pub(crate) country: Option<String>,
     pub(crate) kind: Option<String>,
@@ -49,7 +117,7 @@ pub(crate) struct PersonalCode {
 
 /// Reads the first value of each attribute of interest (a multi-valued attribute is rare
 /// on ID cards; the first one is the one card middleware shows).
-pub(crate) fn subject_names(name: &Name) -> SubjectNames {
+fn subject_names(name: &Name) -> SubjectNames {
     let mut out = SubjectNames::default();
     for rdn in name.0.iter() {
         for atv in rdn.0.iter() {
@@ -71,7 +139,7 @@ pub(crate) fn subject_names(name: &Name) -> SubjectNames {
 
 /// Splits an ETSI semantics identifier (`PNOEE-38001085718` → PNO, EE, 38001085718); a bare
 /// serial number is the code itself, with the subject's country.
-pub(crate) fn personal_code(names: &SubjectNames) -> Option<PersonalCode> {
+fn personal_code(names: &SubjectNames) -> Option<PersonalCode> {
     let serial = names.serial_number.as_deref()?;
     if serial.is_empty() {
         return None;

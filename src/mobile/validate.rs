@@ -6,7 +6,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::{Completed, MobileError, Operation, Person};
-use crate::cert::person;
+use crate::cert;
 use crate::crypto::{
     self, ecdsa_sig, DigestValue, EcdsaEncoding, HashAlgorithm, KeyKind, Message, PublicKey,
     SignatureAlgorithm,
@@ -42,22 +42,14 @@ pub struct Expect<'a> {
     pub certificate: Option<&'a [u8]>,
 }
 
-/// Who a certificate names.
+/// Who a certificate names, and for Smart-ID the document that answered.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Identity {
-    /// Subject givenName.
-    pub given_name: Option<String>,
-    /// Subject surname.
-    pub surname: Option<String>,
-    /// Subject commonName.
-    pub common_name: Option<String>,
-    /// Subject countryName.
-    pub country: Option<String>,
-    /// Subject serialNumber as written (`PNOEE-38001085718`).
-    pub serial_number: Option<String>,
-    /// The personal code (the part after the hyphen of a semantics identifier).
-    pub personal_code: Option<String>,
+    /// The names and the personal code from the certificate subject (flattened into this
+    /// object in JSON).
+    #[serde(flatten)]
+    pub person: cert::Person,
     /// Smart-ID: the document number that answered.
     pub document_number: Option<String>,
 }
@@ -120,22 +112,15 @@ fn parse_algorithm(name: &str) -> Option<(HashAlgorithm, bool)> {
     }
 }
 
-/// Who `cert` (DER) names.
-pub fn identity(cert: &[u8]) -> Result<Identity, MobileError> {
-    let c = crate::cert::parse_der(cert).map_err(|e| MobileError::malformed("certificate", e))?;
+/// Who `certificate` (DER) names.
+pub fn identity(certificate: &[u8]) -> Result<Identity, MobileError> {
+    let c = cert::parse_der(certificate).map_err(|e| MobileError::malformed("certificate", e))?;
     Ok(identity_of(&c))
 }
 
 fn identity_of(c: &x509_cert::Certificate) -> Identity {
-    let names = person::subject_names(&c.tbs_certificate.subject);
-    let code = person::personal_code(&names);
     Identity {
-        given_name: names.given_name,
-        surname: names.surname,
-        common_name: names.common_name,
-        country: names.country,
-        serial_number: names.serial_number,
-        personal_code: code.map(|c| c.code),
+        person: cert::Person::from_certificate(c),
         document_number: None,
     }
 }
@@ -246,7 +231,8 @@ pub fn validate(
 /// The certificate (and, for Smart-ID, the answering document) must be the person asked.
 fn check_person(person: &Person, id: &Identity) -> Result<(), MobileError> {
     let found = || {
-        id.serial_number
+        id.person
+            .serial_number
             .clone()
             .or_else(|| id.document_number.clone())
             .unwrap_or_else(|| "no serialNumber".into())
@@ -254,10 +240,10 @@ fn check_person(person: &Person, id: &Identity) -> Result<(), MobileError> {
     let ok = match person {
         // Mobile-ID certificates carry `PNOEE-<code>` (newer) or the bare code (older).
         Person::Phone { national_id, .. } => {
-            id.personal_code.as_deref() == Some(national_id.as_str())
-                || id.serial_number.as_deref() == Some(national_id.as_str())
+            id.person.personal_code.as_deref() == Some(national_id.as_str())
+                || id.person.serial_number.as_deref() == Some(national_id.as_str())
         }
-        Person::Etsi(sem) => id.serial_number.as_deref() == Some(sem.as_str()),
+        Person::Etsi(sem) => id.person.serial_number.as_deref() == Some(sem.as_str()),
         Person::Document(doc) => id.document_number.as_deref() == Some(doc.as_str()),
     };
     if ok {

@@ -30,7 +30,7 @@
 //!    authentication certificate, nonRepudiation, and a chain to a trusted CA.
 //!
 //! The result, [`AuthenticatedPerson`], gives the names and the personal code from the
-//! certificate subject.
+//! certificate subject (a [`Person`]).
 //!
 //! Challenges are made and kept single use by [`challenge`]: [`Challenge`],
 //! [`ChallengeStore`], [`MemoryChallengeStore`] and, with the `redis` feature,
@@ -51,8 +51,9 @@
 //! // The token comes back: take the challenge (once) and validate.
 //! let challenge = store.take(session, now)?;
 //! let opts = WebEidOptions::new(now, RevocationMode::Offline { ocsp_responses: vec![ocsp_response] });
-//! let person = webeid::validate(token_json, "https://portal.example", &challenge.nonce, trust, &opts)?;
-//! println!("{:?} {:?}: {:?}", person.given_name, person.surname, person.personal_code);
+//! let login = webeid::validate(token_json, "https://portal.example", &challenge.nonce, trust, &opts)?;
+//! let who = &login.person;
+//! println!("{:?} {:?}: {:?}", who.given_name, who.surname, who.personal_code);
 //! # Ok(()) }
 //! ```
 
@@ -79,7 +80,7 @@ pub use token::{
     TOKEN_MAX_LEN, TOKEN_MIN_LEN,
 };
 
-use crate::cert::person;
+use crate::cert::{person, Person};
 use crate::crypto::{self, SignatureAlgorithm};
 use crate::error::Error;
 use crate::path::{self, subject_of, ParsedCert, Purpose, ValidPath};
@@ -229,25 +230,10 @@ pub struct TokenInfo {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AuthenticatedPerson {
-    /// Subject givenName.
-    pub given_name: Option<String>,
-    /// Subject surname.
-    pub surname: Option<String>,
-    /// Subject commonName.
-    pub common_name: Option<String>,
-    /// Subject countryName.
-    pub country: Option<String>,
-    /// Subject serialNumber as written (`PNOEE-38001085718`).
-    pub serial_number: Option<String>,
-    /// The personal code: from an ETSI EN 319 412-1 semantics identifier the part after
-    /// the hyphen (`38001085718`), otherwise the serial number as written.
-    pub personal_code: Option<String>,
-    /// The country that issued the personal code: from the semantics identifier (`EE`),
-    /// otherwise the subject country.
-    pub personal_code_country: Option<String>,
-    /// The identity type of a semantics identifier (`PNO` national personal number,
-    /// `IDC`, `PAS`, `TIN`, `TAX`); `None` for a bare serial number.
-    pub personal_code_type: Option<String>,
+    /// The names and the personal code from the certificate subject (flattened into this
+    /// object in JSON).
+    #[serde(flatten)]
+    pub person: Person,
     /// The authentication certificate.
     pub certificate: CertificateInfo,
     /// The token.
@@ -676,21 +662,12 @@ fn person(
     checked: &CertificateCheck,
     time: UnixTime,
 ) -> AuthenticatedPerson {
-    let names = person::subject_names(&leaf.cert.tbs_certificate.subject);
-    let code = person::personal_code(&names);
     let serial_number = leaf.serial().iter().fold(String::new(), |mut s, b| {
         s.push_str(&alloc::format!("{b:02X}"));
         s
     });
     AuthenticatedPerson {
-        personal_code: code.as_ref().map(|c| c.code.clone()),
-        personal_code_country: code.as_ref().and_then(|c| c.country.clone()),
-        personal_code_type: code.and_then(|c| c.kind),
-        given_name: names.given_name,
-        surname: names.surname,
-        common_name: names.common_name,
-        country: names.country,
-        serial_number: names.serial_number,
+        person: Person::from_certificate(&leaf.cert),
         certificate: CertificateInfo {
             subject: subject_of(leaf),
             issuer: alloc::format!("{}", leaf.cert.tbs_certificate.issuer),

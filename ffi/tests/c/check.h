@@ -50,6 +50,21 @@ static unsigned failed __attribute__((unused));
         }                                                                      \
     } while (0)
 
+/* Checks that `expr` gives exactly the code `want` and that imza_result_message describes
+ * `want` with text containing `about` (so a test names the failure it expects, and a code
+ * that changed meaning is caught). */
+#define CHECK_CODE(expr, want, about)                                          \
+    do {                                                                       \
+        char about_text_[256];                                                 \
+        CHECK_RESULT(expr, want);                                              \
+        CHECK(strstr(describe((want), about_text_, sizeof about_text_),        \
+                     (about)) != NULL);                                        \
+    } while (0)
+
+/* CHECK_CODE with the expected text in NAME_TEXT: with `#define CRL_MALFORMED 950` and
+ * `#define CRL_MALFORMED_TEXT "CRL: malformed"`, CHECK_ERR(f(), CRL_MALFORMED). */
+#define CHECK_ERR(expr, name) CHECK_CODE(expr, name, name##_TEXT)
+
 /* A heap copy of exactly n bytes (at least 1 byte is allocated, so malloc(0) is avoided). */
 __attribute__((unused)) static uint8_t *dup_bytes(const unsigned char *src, size_t n) {
     uint8_t *p = malloc(n ? n : 1);

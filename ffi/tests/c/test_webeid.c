@@ -9,12 +9,40 @@
  * https://portal.example and the challenge NONCE below (see the Rust test
  * webeid::tests::webeid_fixture_validates, which regenerates it with IMZA_BLESS=1).
  *
- * Web eID and challenge errors are checked by block (1200-1249, 1250-1299) while their
- * exact codes are being settled. */
+ * Each expected failure is checked by its exact code and that code's message (CHECK_ERR). */
 #include <stdint.h>
 #include <time.h>
 
 #include "check.h"
+
+/* imza's codes for the failures expected here (src/error/, imza::describe):
+ * CHECK_ERR compares the code and imza_result_message's text with the _TEXT. */
+#define WEBEID_TOKEN_LENGTH 1200
+#define WEBEID_TOKEN_LENGTH_TEXT "Web eID: token length out of range"
+#define WEBEID_NOT_JSON 1202
+#define WEBEID_NOT_JSON_TEXT "Web eID: token is not a Web eID JSON object"
+#define WEBEID_NOT_YET_VALID 1214
+#define WEBEID_NOT_YET_VALID_TEXT "Web eID: the certificate is not yet valid"
+#define WEBEID_UNTRUSTED 1216
+#define WEBEID_UNTRUSTED_TEXT "Web eID: the certificate is not trusted"
+#define WEBEID_REVOCATION_UNKNOWN 1218
+#define WEBEID_REVOCATION_UNKNOWN_TEXT "Web eID: revocation status unknown"
+#define WEBEID_ORIGIN 1219
+#define WEBEID_ORIGIN_TEXT "Web eID: invalid origin"
+#define WEBEID_CHALLENGE 1220
+#define WEBEID_CHALLENGE_TEXT "Web eID: invalid challenge"
+#define WEBEID_BAD_SIGNATURE 1223
+#define WEBEID_BAD_SIGNATURE_TEXT "Web eID: the signature does not verify"
+#define CHALLENGE_NOT_FOUND 1250
+#define CHALLENGE_NOT_FOUND_TEXT "Web eID challenge: not found (never issued or already used)"
+#define CHALLENGE_EXPIRED 1251
+#define CHALLENGE_EXPIRED_TEXT "Web eID challenge: expired"
+#define CHALLENGE_INVALID_KEY 1252
+#define CHALLENGE_INVALID_KEY_TEXT "Web eID challenge: invalid store key"
+#define CHALLENGE_STORE_FULL 1253
+#define CHALLENGE_STORE_FULL_TEXT "Web eID challenge: the store is full"
+#define CHALLENGE_STORE_FAILED 1254
+#define CHALLENGE_STORE_FAILED_TEXT "Web eID challenge: the store failed"
 
 #define ORIGIN "https://portal.example"
 #define NONCE "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
@@ -23,8 +51,6 @@
 #define AT 1780272000
 
 /* Functions, not macros: the argument is a call, evaluated once. */
-static int is_webeid(imza_result r) { return r >= 1200 && r < 1250; }
-static int is_challenge(imza_result r) { return r >= 1250 && r < 1300; }
 
 /* ---- a host store: a few slots, and switches to make it misbehave ---- */
 
@@ -108,16 +134,16 @@ static void test_memory_store(void) {
     imza_string_free(got);
     got = (char *)1;
     r = imza_webeid_take_challenge(s, "session-1", &got);
-    CHECK(is_challenge(r));
+    CHECK_ERR(r, CHALLENGE_NOT_FOUND);
     CHECK(got == NULL);
     CHECK(strstr(last_error(), "no such challenge") != NULL);
 
     /* Keys: empty, too long, not UTF-8, NULL. */
     memset(long_key, 'k', sizeof long_key - 1);
     long_key[sizeof long_key - 1] = '\0';
-    CHECK(is_challenge(imza_webeid_create_challenge(s, "", &got)));
-    CHECK(is_challenge(imza_webeid_create_challenge(s, long_key, &got)));
-    CHECK(is_challenge(imza_webeid_take_challenge(s, long_key, &got)));
+    CHECK_ERR(imza_webeid_create_challenge(s, "", &got), CHALLENGE_INVALID_KEY);
+    CHECK_ERR(imza_webeid_create_challenge(s, long_key, &got), CHALLENGE_INVALID_KEY);
+    CHECK_ERR(imza_webeid_take_challenge(s, long_key, &got), CHALLENGE_INVALID_KEY);
     CHECK_RESULT(imza_webeid_create_challenge(s, "\xff", &got), IMZA_INVALID_UTF8);
     CHECK_RESULT(imza_webeid_take_challenge(s, "\xff", &got), IMZA_INVALID_UTF8);
     CHECK_RESULT(imza_webeid_create_challenge(s, NULL, &got), IMZA_NULL_PARAMETER);
@@ -133,7 +159,7 @@ static void test_memory_store(void) {
     imza_string_free(c1);
     CHECK_RESULT(imza_webeid_create_challenge(s, "a", &c1), IMZA_OK);
     r = imza_webeid_create_challenge(s, "b", &got);
-    CHECK(is_challenge(r));
+    CHECK_ERR(r, CHALLENGE_STORE_FULL);
     CHECK(strstr(last_error(), "full") != NULL);
     /* Replacing the challenge of the same session is fine. */
     imza_string_free(c2);
@@ -166,14 +192,14 @@ static void test_callback_store(void) {
     CHECK_RESULT(imza_webeid_take_challenge(s, "session-1", &got), IMZA_OK);
     CHECK(got != NULL && c != NULL && strcmp(got, c) == 0);
     imza_string_free(got);
-    CHECK(is_challenge(imza_webeid_take_challenge(s, "session-1", &got))); /* found = 0 */
+    CHECK_ERR(imza_webeid_take_challenge(s, "session-1", &got), CHALLENGE_NOT_FOUND); /* found = 0 */
     CHECK(host.takes == 2);
 
     /* The host's put fails: no challenge is handed out. */
     host.put_result = 77;
     got = (char *)1;
     r = imza_webeid_create_challenge(s, "session-2", &got);
-    CHECK(is_challenge(r));
+    CHECK_ERR(r, CHALLENGE_STORE_FAILED);
     CHECK(got == NULL);
     CHECK(strstr(last_error(), "77") != NULL);
     host.put_result = IMZA_OK;
@@ -183,32 +209,32 @@ static void test_callback_store(void) {
     CHECK_RESULT(imza_webeid_create_challenge(s, "session-3", &c), IMZA_OK);
     host.take_result = 88;
     r = imza_webeid_take_challenge(s, "session-3", &got);
-    CHECK(is_challenge(r));
+    CHECK_ERR(r, CHALLENGE_STORE_FAILED);
     CHECK(strstr(last_error(), "88") != NULL);
     host.take_result = IMZA_OK;
 
     /* Expired, a negative time, a nonce without its NUL. */
     host.expire = 1;
     r = imza_webeid_take_challenge(s, "session-3", &got);
-    CHECK(is_challenge(r));
+    CHECK_ERR(r, CHALLENGE_EXPIRED);
     CHECK(strstr(last_error(), "expired") != NULL);
     host.expire = 0;
     imza_string_free(c);
     CHECK_RESULT(imza_webeid_create_challenge(s, "session-4", &c), IMZA_OK);
     host.negative = 1;
-    CHECK(is_challenge(imza_webeid_take_challenge(s, "session-4", &got)));
+    CHECK_ERR(imza_webeid_take_challenge(s, "session-4", &got), CHALLENGE_STORE_FAILED);
     host.negative = 0;
     imza_string_free(c);
     CHECK_RESULT(imza_webeid_create_challenge(s, "session-5", &c), IMZA_OK);
     host.unterminated = 1;
     r = imza_webeid_take_challenge(s, "session-5", &got);
-    CHECK(is_challenge(r));
+    CHECK_ERR(r, CHALLENGE_STORE_FAILED);
     CHECK(strstr(last_error(), "NUL") != NULL);
     host.unterminated = 0;
 
     /* Keys the core refuses never reach the host. */
     host.puts = 0;
-    CHECK(is_challenge(imza_webeid_create_challenge(s, "", &got)));
+    CHECK_ERR(imza_webeid_create_challenge(s, "", &got), CHALLENGE_INVALID_KEY);
     CHECK(host.puts == 0);
 
     imza_string_free(c);
@@ -246,18 +272,18 @@ static void test_validate(void) {
     /* The wrong origin, the wrong challenge: the signature does not cover them. */
     json = (char *)1;
     r = imza_webeid_validate(o, token, n, "https://evil.example", NONCE, &json);
-    CHECK(is_webeid(r));
+    CHECK_ERR(r, WEBEID_BAD_SIGNATURE);
     CHECK(json == NULL);
     r = imza_webeid_validate(o, token, n, ORIGIN, "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=", &json);
-    CHECK(is_webeid(r));
+    CHECK_ERR(r, WEBEID_BAD_SIGNATURE);
     CHECK(strlen(last_error()) > 0);
     /* Origins and challenges that are not well formed. */
-    CHECK(is_webeid(imza_webeid_validate(o, token, n, "http://portal.example", NONCE, &json)));
-    CHECK(is_webeid(imza_webeid_validate(o, token, n, ORIGIN, "", &json)));
+    CHECK_ERR(imza_webeid_validate(o, token, n, "http://portal.example", NONCE, &json), WEBEID_ORIGIN);
+    CHECK_ERR(imza_webeid_validate(o, token, n, ORIGIN, "", &json), WEBEID_CHALLENGE);
     /* Malformed tokens: truncated, not JSON, empty, tampered. */
-    CHECK(is_webeid(imza_webeid_validate(o, token, n / 2, ORIGIN, NONCE, &json)));
-    CHECK(is_webeid(imza_webeid_validate(o, (const uint8_t *)"[]", 2, ORIGIN, NONCE, &json)));
-    CHECK(is_webeid(imza_webeid_validate(o, NULL, 0, ORIGIN, NONCE, &json)));
+    CHECK_ERR(imza_webeid_validate(o, token, n / 2, ORIGIN, NONCE, &json), WEBEID_NOT_JSON);
+    CHECK_ERR(imza_webeid_validate(o, (const uint8_t *)"[]", 2, ORIGIN, NONCE, &json), WEBEID_TOKEN_LENGTH);
+    CHECK_ERR(imza_webeid_validate(o, NULL, 0, ORIGIN, NONCE, &json), WEBEID_TOKEN_LENGTH);
     {
         uint8_t *bad = dup_bytes(token, n);
         char *sig = strstr((char *)bad, "\"signature\":\"");
@@ -266,20 +292,20 @@ static void test_validate(void) {
             sig[14] = sig[14] == 'A' ? 'B' : 'A';
         }
         r = imza_webeid_validate(o, bad, n, ORIGIN, NONCE, &json);
-        CHECK(is_webeid(r));
+        CHECK_ERR(r, WEBEID_BAD_SIGNATURE);
         free(bad);
     }
     /* Before the certificate's validity. */
     CHECK_RESULT(imza_webeid_options_set_time(o, 1000000000), IMZA_OK);
-    CHECK(is_webeid(imza_webeid_validate(o, token, n, ORIGIN, NONCE, &json)));
+    CHECK_ERR(imza_webeid_validate(o, token, n, ORIGIN, NONCE, &json), WEBEID_NOT_YET_VALID);
     CHECK_RESULT(imza_webeid_options_set_time(o, AT), IMZA_OK);
 
     /* Revocation required (the default) with no OCSP response at hand: refused; a response
      * that is not OCSP does not help. */
     CHECK_RESULT(imza_webeid_options_set_revocation(o, IMZA_REVOCATION_OFFLINE), IMZA_OK);
-    CHECK(is_webeid(imza_webeid_validate(o, token, n, ORIGIN, NONCE, &json)));
+    CHECK_ERR(imza_webeid_validate(o, token, n, ORIGIN, NONCE, &json), WEBEID_REVOCATION_UNKNOWN);
     CHECK_RESULT(imza_webeid_options_add_ocsp_response(o, (const uint8_t *)"\x30\x00", 2), IMZA_OK);
-    CHECK(is_webeid(imza_webeid_validate(o, token, n, ORIGIN, NONCE, &json)));
+    CHECK_ERR(imza_webeid_validate(o, token, n, ORIGIN, NONCE, &json), WEBEID_REVOCATION_UNKNOWN);
     CHECK(json == NULL);
 
     /* Argument errors. */
@@ -316,7 +342,7 @@ static void test_validate(void) {
     o = options("test-vectors/pki/ecdsa-p256/root.pem");
     CHECK_RESULT(imza_webeid_options_set_revocation(o, IMZA_REVOCATION_SKIP), IMZA_OK);
     r = imza_webeid_validate(o, token, n, ORIGIN, NONCE, &json);
-    CHECK(is_webeid(r));
+    CHECK_ERR(r, WEBEID_UNTRUSTED);
     imza_webeid_options_free(o);
     free(token);
 }
@@ -341,7 +367,7 @@ static void test_login_flow(void) {
     CHECK(json != NULL && strstr(json, "P-256 Login") != NULL);
     imza_string_free(json);
     imza_string_free(challenge);
-    CHECK(is_challenge(imza_webeid_take_challenge(s, "session-9", &challenge)));
+    CHECK_ERR(imza_webeid_take_challenge(s, "session-9", &challenge), CHALLENGE_NOT_FOUND);
     CHECK(challenge == NULL);
 
     imza_challenge_store_free(s);

@@ -1,5 +1,6 @@
 //! The validation report: one per document, one entry per signature, in the ETSI
-//! EN 319 102-1 vocabulary. CAdES fills it now; XAdES and PAdES reuse it.
+//! EN 319 102-1 vocabulary. CAdES fills it now; XAdES and PAdES reuse it. One
+//! certificate's validation has its own report, [`CertificateReport`].
 //!
 //! "Cryptographically intact" (`intact`) is kept apart from the indication: an intact
 //! signature whose certificate expired without a proof of existence is INDETERMINATE, not a
@@ -15,9 +16,13 @@ use crate::path::ParsedCert;
 use crate::path::PathError;
 use crate::revocation::Evidence;
 use crate::time::UnixTime;
-// `pub(crate)` for `card::pcsc`, which still names `crate::report::hex`; the helper itself
-// lives in `crate::util`.
-pub(crate) use crate::util::hex;
+use crate::util::hex;
+
+mod certificate;
+
+pub use certificate::{
+    validate_certificate, CertificateReport, PathCertificate, RevocationChecking,
+};
 
 /// ETSI EN 319 102-1 §5.2.6 / §5.2.7 sub-indications path validation can produce.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
