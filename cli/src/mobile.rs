@@ -322,15 +322,6 @@ fn sign(args: &MobileSignArgs) -> Result<u8, Failure> {
     Ok(exit::OK)
 }
 
-/// `imza mobile login --json` output.
-#[derive(serde::Serialize)]
-struct LoginOutput<'a> {
-    provider: &'static str,
-    identity: &'a Identity,
-    verification_code: Option<&'a str>,
-    certificate: String,
-}
-
 fn login(args: &MobileLoginArgs) -> Result<u8, Failure> {
     let s = setup(&args.session)?;
     let (transport, clock) = (BlockingHttp::new(), SystemClock::new());
@@ -343,21 +334,10 @@ fn login(args: &MobileLoginArgs) -> Result<u8, Failure> {
     )
     .map_err(|e| mobile_failure(&e))?;
     if args.json {
-        let pem =
-            der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, &auth.certificate)
-                .map_err(|e| Failure {
-                    code: exit::SOFTWARE,
-                    message: format!("PEM: {e}"),
-                })?;
-        let out = LoginOutput {
-            provider: s.provider.name(),
-            identity: &auth.identity,
-            verification_code: auth
-                .verification_code
-                .as_ref()
-                .map(VerificationCode::as_str),
-            certificate: pem,
-        };
+        let out = auth.report(s.provider.name()).map_err(|e| Failure {
+            code: exit::SOFTWARE,
+            message: e.to_string(),
+        })?;
         let text = serde_json::to_string_pretty(&out).map_err(|e| Failure {
             code: exit::SOFTWARE,
             message: format!("JSON: {e}"),

@@ -1200,7 +1200,7 @@ imza_result imza_mobile_sign_hash(const imza_mobile_options *opts,
  * authentication and name the person asked for. Writes who they are to `*out_json`
  * (release with `imza_string_free`): `{"provider": "Mobile-ID", "identity": {"given_name",
  * "surname", "common_name", "country", "serial_number", "personal_code",
- * "document_number"}, "verification_code": "1234", "certificate": "-----BEGIN
+ * "personal_code_country", "personal_code_type", "document_number"}, "verification_code": "1234", "certificate": "-----BEGIN
  * CERTIFICATE-----..."}`.
  *
  * The person and `cancel` as in [`imza_mobile_signer_new`].

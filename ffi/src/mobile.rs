@@ -711,21 +711,12 @@ pub unsafe extern "C" fn imza_mobile_sign_hash(
     })
 }
 
-/// The JSON of a login.
-#[derive(serde::Serialize)]
-struct LoginJson<'a> {
-    provider: &'static str,
-    identity: &'a mobile::Identity,
-    verification_code: Option<&'a str>,
-    certificate: String,
-}
-
 /// Authenticates a person with their mobile ID over a fresh random challenge: the signature
 /// must verify with the returned certificate, which must chain to the options' trust for
 /// authentication and name the person asked for. Writes who they are to `*out_json`
 /// (release with `imza_string_free`): `{"provider": "Mobile-ID", "identity": {"given_name",
 /// "surname", "common_name", "country", "serial_number", "personal_code",
-/// "document_number"}, "verification_code": "1234", "certificate": "-----BEGIN
+/// "personal_code_country", "personal_code_type", "document_number"}, "verification_code": "1234", "certificate": "-----BEGIN
 /// CERTIFICATE-----..."}`.
 ///
 /// The person and `cancel` as in [`imza_mobile_signer_new`].
@@ -772,27 +763,9 @@ pub unsafe extern "C" fn imza_mobile_login(
             Ok(a) => a,
             Err(e) => return mobile_err(e),
         };
-        let pem = match der::pem::encode_string(
-            "CERTIFICATE",
-            der::pem::LineEnding::LF,
-            &auth.certificate,
-        ) {
-            Ok(p) => p,
-            Err(e) => {
-                return fail(&imza::Error::Malformed {
-                    what: "certificate",
-                    detail: e.to_string(),
-                })
-            }
-        };
-        let json = LoginJson {
-            provider: parts.provider.name(),
-            identity: &auth.identity,
-            verification_code: auth
-                .verification_code
-                .as_ref()
-                .map(VerificationCode::as_str),
-            certificate: pem,
+        let json = match auth.report(parts.provider.name()) {
+            Ok(r) => r,
+            Err(e) => return fail(&e),
         };
         match serde_json::to_string(&json) {
             Ok(s) => {

@@ -32,7 +32,7 @@ pub use code::VerificationCode;
 #[cfg(feature = "http")]
 pub use session::SystemClock;
 pub use session::{run, Action, CancelToken, Clock, Config, Session};
-pub use signer::{authenticate, Authenticated, Client, MobileSigner, SignerOptions};
+pub use signer::{authenticate, Authenticated, Client, LoginReport, MobileSigner, SignerOptions};
 pub use validate::{identity, validate, Expect, Identity, Trust, Validated};
 
 use crate::crypto::{DigestValue, HashAlgorithm};

@@ -265,6 +265,39 @@ pub struct Authenticated {
     pub verification_code: Option<VerificationCode>,
 }
 
+/// What a login tells the relying party: the document `imza mobile login --json` prints and
+/// the C ABI's `imza_mobile_login` returns.
+#[derive(Clone, Debug, serde::Serialize)]
+#[non_exhaustive]
+pub struct LoginReport<'a> {
+    /// The service ("Mobile-ID", "Smart-ID").
+    pub provider: &'static str,
+    /// Who the authentication certificate names.
+    pub identity: &'a Identity,
+    /// The verification code that was shown.
+    pub verification_code: Option<&'a str>,
+    /// The authentication certificate, PEM.
+    pub certificate: String,
+}
+
+impl Authenticated {
+    /// The login as a report, for `provider` (the service's name).
+    pub fn report(&self, provider: &'static str) -> Result<LoginReport<'_>, Error> {
+        let certificate =
+            der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, &self.certificate)
+                .map_err(|e| Error::Malformed {
+                    what: "certificate",
+                    detail: alloc::format!("PEM: {e}"),
+                })?;
+        Ok(LoginReport {
+            provider,
+            identity: &self.identity,
+            verification_code: self.verification_code.as_ref().map(|c| c.as_str()),
+            certificate,
+        })
+    }
+}
+
 /// Authenticates `person` over `hash` (a fresh random value, [`super::random_hash`]): the
 /// signature must verify over it with the returned certificate, the certificate must chain
 /// to `trust` for authentication and name `person`; with `revocation`, it must not be
