@@ -2343,7 +2343,7 @@ fn token_issuer_publishes_and_rotates() {
                 Some("2027-ed")
             )
             .unwrap_err(),
-        JoseError::KeyMismatch(_)
+        JoseError::KeySet(_)
     ));
     // A key not yet active is already published (so clients learn it before its first token).
     let published = issuer.jwks().unwrap().to_json().unwrap();
@@ -2364,7 +2364,7 @@ fn token_issuer_publishes_and_rotates() {
     // The active key cannot be retired; unknown kids are errors.
     assert!(matches!(
         issuer.retire("2027-ed").unwrap_err(),
-        JoseError::KeyMismatch(_)
+        JoseError::KeySet(_)
     ));
     assert_eq!(issuer.retire("nope").unwrap_err(), JoseError::NoMatchingKey);
     assert_eq!(

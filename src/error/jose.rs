@@ -35,6 +35,9 @@ pub enum JoseError {
     AmbiguousKey,
     /// The key does not fit the algorithm (an RSA key for ES256, a P-384 key for ES256 ...).
     KeyMismatch(String),
+    /// The issuer's key set refuses the change: a `kid` already in use, retiring the key
+    /// that signs.
+    KeySet(String),
     /// The signature does not verify.
     BadSignature,
     /// The `x5c` certificate chain is not valid.
@@ -107,6 +110,7 @@ impl fmt::Display for JoseError {
                 f.write_str("several configured keys match and the token has no kid")
             }
             Self::KeyMismatch(s) => write!(f, "key does not fit the algorithm: {s}"),
+            Self::KeySet(s) => write!(f, "the issuer's key set: {s}"),
             Self::BadSignature => f.write_str("signature does not verify"),
             Self::Certificate(s) => write!(f, "x5c certificate: {s}"),
             Self::Claim(c) => write!(f, "{c}"),
@@ -143,6 +147,7 @@ impl JoseError {
             Self::Certificate(_) => 1109,
             Self::Claim(c) => c.code(),
             Self::Crypto(_) => 1111,
+            Self::KeySet(_) => 1112,
         }
     }
 }

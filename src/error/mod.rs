@@ -430,6 +430,7 @@ const CODES: &[(u32, &str)] = &[
     (1108, "token: signature does not verify"),
     (1109, "token: x5c certificate not valid"),
     (1111, "token: key material or crypto failed"),
+    (1112, "token: the issuer's key set refuses the change"),
     // JWT claims.
     (1150, "token claim: malformed"),
     (1151, "token claim: missing"),

@@ -225,6 +225,7 @@ fn samples() -> Vec<(RangeInclusive<u32>, Error)> {
         JoseError::NoMatchingKey,
         JoseError::AmbiguousKey,
         JoseError::KeyMismatch(s()),
+        JoseError::KeySet(s()),
         JoseError::BadSignature,
         JoseError::Certificate(s()),
         JoseError::Crypto(e()),

@@ -345,7 +345,7 @@ impl TokenIssuer {
             None => super::jwk::default_kid(signer.public_key_spki())?,
         };
         if self.keys.iter().any(|k| k.kid == kid) {
-            return Err(JoseError::KeyMismatch(alloc::format!(
+            return Err(JoseError::KeySet(alloc::format!(
                 "kid {kid:?} is already in use"
             )));
         }
@@ -374,9 +374,7 @@ impl TokenIssuer {
             .position(|k| k.kid == kid)
             .ok_or(JoseError::NoMatchingKey)?;
         if i == self.active {
-            return Err(JoseError::KeyMismatch(
-                "the active key cannot be retired".into(),
-            ));
+            return Err(JoseError::KeySet("the active key cannot be retired".into()));
         }
         self.keys.remove(i);
         if self.active > i {
