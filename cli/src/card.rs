@@ -450,7 +450,7 @@ fn sign(args: &CardSignArgs) -> Result<u8, Failure> {
     let registry = Registry::default();
     let signer = open_signer(&registry, &args.reader, &args.pin, KeyPurpose::Signing)?;
     let cert = signer.certificate().to_vec();
-    let mut opts = imza::cades::sign::SignOptions::new(crate::verify_cert::now());
+    let mut opts = imza::cades::sign::SignOptions::new(crate::inputs::now());
     opts.detached = args.detached;
     let content = crate::sign::Loaded::load(&args.file, args.detached, signer.algorithm())?;
     let before = apdus_so_far(&signer);

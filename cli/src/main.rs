@@ -9,7 +9,9 @@
 #[cfg(feature = "pcsc")]
 mod card;
 mod cert;
+mod evidence;
 mod exit;
+mod inputs;
 #[cfg(feature = "http")]
 mod mobile;
 mod revocation_args;

@@ -215,14 +215,14 @@ fn setup(a: &SessionArgs) -> Result<Setup, Failure> {
     };
     person.check().map_err(fail)?;
     let rp = RelyingParty::new(&a.rp_uuid, &a.rp_name).map_err(fail)?;
-    let store = crate::verify_cert::load_trust(&a.trust, false)?;
+    let store = crate::inputs::load_trust(&a.trust, false)?;
     let mut intermediates = Vec::new();
     for f in &a.intermediates {
         let bytes = exit::read_small(f)?;
         for c in imza::cert::parse_any(&bytes).map_err(|e| Failure::content(f, &e))? {
             intermediates.push(
                 der::Encode::to_der(&c)
-                    .map_err(|e| Failure::content(f, &crate::verify_cert::malformed(e)))?,
+                    .map_err(|e| Failure::content(f, &crate::inputs::malformed(e)))?,
             );
         }
     }
@@ -259,7 +259,7 @@ impl Setup {
         Trust {
             store: &self.store,
             intermediates: &self.intermediates,
-            time: crate::verify_cert::now(),
+            time: crate::inputs::now(),
             policy: imza::crypto::Policy::STRICT,
         }
     }
@@ -302,7 +302,7 @@ fn sign(args: &MobileSignArgs) -> Result<u8, Failure> {
     signer.config_mut().deadline = left;
     eprintln!("Signing as {}", describe(signer.identity()));
     let cert = signer.certificate().to_vec();
-    let mut opts = imza::cades::sign::SignOptions::new(crate::verify_cert::now());
+    let mut opts = imza::cades::sign::SignOptions::new(crate::inputs::now());
     opts.detached = args.detached;
     let content = crate::sign::Loaded::load(&args.file, args.detached, signer.algorithm())?;
     let cms = imza::cades::sign::sign(content.to_sign(), &signer, &cert, &s.intermediates, &opts)

@@ -13,7 +13,7 @@ use imza::crypto::{HashAlgorithm, Signer as _, SigningKey};
 use imza::path::PathError;
 
 use crate::exit::{self, Failure};
-use crate::verify_cert::{first_der, malformed, now};
+use crate::inputs::{first_der, malformed, now};
 
 /// Largest content signed attached (it is read whole and encapsulated); larger files are
 /// signed `--detached`.

@@ -280,7 +280,7 @@ fn verify(a: &VerifyArgs) -> Result<u8, Failure> {
         verifier = verifier.key(k);
     }
     if !a.trust.is_empty() {
-        store = crate::verify_cert::load_trust(&a.trust, a.json)?;
+        store = crate::inputs::load_trust(&a.trust, a.json)?;
         verifier = verifier.x5c_trust(&store, time);
     }
     let mut v = Validation::new(time);

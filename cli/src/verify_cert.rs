@@ -1,22 +1,18 @@
 //! `imza cert verify`: path validation from the command line.
 
-use std::path::{Path, PathBuf};
-
 use imza::cert;
 use imza::path::{Options, PathError, Purpose};
 use imza::report::{
     validate_certificate, CertificateReport, Indication, RevocationChecking, SubIndication,
 };
-use imza::revocation::{Checker, Evidence};
+use imza::revocation::Checker;
 use imza::time::UnixTime;
-use imza::trust::TrustStore;
 use serde::Serialize;
 
 use crate::cert::VerifyArgs;
+use crate::evidence::{evidence_text, TRY_LATER_HINT};
 use crate::exit::{self, Failure};
-
-/// Most files read from one trust folder.
-const MAX_TRUST_FILES: usize = 10_000;
+use crate::inputs::{first_der, load_trust, malformed, now};
 
 /// The `--json` document: the core's report with the file it is about first.
 #[derive(Serialize)]
@@ -100,66 +96,6 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
     })
 }
 
-pub(crate) fn malformed(e: der::Error) -> imza::Error {
-    imza::Error::Malformed {
-        what: "certificate",
-        detail: e.to_string(),
-    }
-}
-
-pub(crate) fn first_der(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, Failure> {
-    let certs = cert::parse_any(bytes).map_err(|e| Failure::content(path, &e))?;
-    let first = certs.first().ok_or_else(|| Failure {
-        code: exit::DATA,
-        message: format!("{}: no certificate", path.display()),
-    })?;
-    der::Encode::to_der(first).map_err(|e| Failure::content(path, &malformed(e)))
-}
-
-/// Loads anchors from files and folders. In a folder, files that are not certificates are
-/// skipped (a README beside the roots is common) and named on stderr in text mode.
-pub(crate) fn load_trust(paths: &[PathBuf], quiet: bool) -> Result<TrustStore, Failure> {
-    let mut store = TrustStore::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| Failure::io(p, &e))?;
-        if meta.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| Failure::io(p, &e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.is_file())
-                .take(MAX_TRUST_FILES + 1)
-                .collect();
-            if entries.len() > MAX_TRUST_FILES {
-                return Err(Failure {
-                    code: exit::DATA,
-                    message: format!("{}: more than {MAX_TRUST_FILES} files", p.display()),
-                });
-            }
-            entries.sort();
-            for f in entries {
-                let bytes = exit::read_small(&f)?;
-                if let Err(e) = store.add_pem_or_der(&bytes) {
-                    if !quiet {
-                        eprintln!("imza: {}: skipped: {e}", f.display());
-                    }
-                }
-            }
-        } else {
-            let bytes = exit::read_small(p)?;
-            store
-                .add_pem_or_der(&bytes)
-                .map_err(|e| Failure::content(p, &e))?;
-        }
-    }
-    if store.is_empty() {
-        return Err(Failure {
-            code: exit::DATA,
-            message: "--trust: no trust anchor certificate found".into(),
-        });
-    }
-    Ok(store)
-}
-
 fn text(file: &str, r: &CertificateReport) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
@@ -193,51 +129,6 @@ fn text(file: &str, r: &CertificateReport) -> String {
     out
 }
 
-/// What to do when no revocation status was found.
-pub(crate) const TRY_LATER_HINT: &str =
-    "no revocation status was found: give --ocsp-response or --crl files, \
-     use --online, or skip the check with --no-revocation";
-
-/// One line per certificate's status, and one per OCSP response or CRL that gave it.
-pub(crate) fn evidence_text(evidence: &[Evidence], pad: &str) -> String {
-    use imza::ocsp::Status;
-    use imza::revocation::Source;
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    for e in evidence {
-        let what = match e.status {
-            Status::Revoked { time, .. } => format!("revoked at {time}"),
-            _ => "not revoked".into(),
-        };
-        let conflict = if e.conflict {
-            " (the revocation data conflict: a revocation wins)"
-        } else {
-            ""
-        };
-        let _ = writeln!(out, "{pad}{what}: {}{conflict}", e.subject);
-        for i in &e.items {
-            let how = match &i.source {
-                Source::Ocsp {
-                    responder,
-                    this_update,
-                    ..
-                } => {
-                    format!("OCSP of {this_update} by {responder}")
-                }
-                Source::Crl { this_update, .. } => format!("CRL of {this_update}"),
-                _ => "revocation data".into(),
-            };
-            let said = match i.status {
-                Status::Revoked { time, .. } => format!("revoked at {time}"),
-                Status::Good => "good".into(),
-                _ => "unknown".into(),
-            };
-            let _ = writeln!(out, "{pad}  {how}: {said}");
-        }
-    }
-    out
-}
-
 #[cfg(feature = "http")]
 fn online_checker(http: &imza::transport::BlockingHttp) -> Result<Checker<'_>, Failure> {
     Ok(Checker::online(http))
@@ -249,11 +140,4 @@ fn online_checker() -> Result<Checker<'static>, Failure> {
         code: exit::UNAVAILABLE,
         message: "--online: this imza was built without the http feature".into(),
     })
-}
-
-pub(crate) fn now() -> UnixTime {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    UnixTime::from_secs(secs)
 }

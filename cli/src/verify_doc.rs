@@ -16,7 +16,7 @@ use imza::trust::TrustStore;
 use serde::Serialize;
 
 use crate::exit::{self, Failure};
-use crate::verify_cert::{load_trust, now};
+use crate::inputs::{load_trust, now};
 
 /// `imza verify`.
 #[derive(Debug, Args)]
@@ -394,12 +394,12 @@ fn signature_text(out: &mut String, s: &SignatureReport, depth: usize, detached:
             anchor.subject
         );
     }
-    out.push_str(&crate::verify_cert::evidence_text(&s.revocation, &pad));
+    out.push_str(&crate::evidence::evidence_text(&s.revocation, &pad));
     for e in &s.errors {
         let _ = writeln!(out, "{pad}error: {e}");
     }
     if s.sub_indication == Some(imza::report::SubIndication::TRY_LATER) {
-        let _ = writeln!(out, "{pad}hint: {}", crate::verify_cert::TRY_LATER_HINT);
+        let _ = writeln!(out, "{pad}hint: {}", crate::evidence::TRY_LATER_HINT);
     }
     if !detached && s.sub_indication == Some(imza::report::SubIndication::SIGNED_DATA_NOT_FOUND) {
         let _ = writeln!(

@@ -57,7 +57,7 @@ pub(crate) fn run(a: &WebeidArgs) -> Result<u8, Failure> {
                 .map_or(0, |d| d.as_secs()),
         ),
     };
-    let store = crate::verify_cert::load_trust(&a.trust, a.json)?;
+    let store = crate::inputs::load_trust(&a.trust, a.json)?;
     let mode = if a.online {
         RevocationMode::Online { nonce: None }
     } else if a.ocsp_responses.is_empty() {
