@@ -103,6 +103,17 @@
 #define IMZA_LEVEL_LT 2
 
 /**
+ * An algorithm acceptable without an end date (for [`imza_verify_options_set_digest_until`]
+ * and [`imza_verify_options_set_rsa_until`]).
+ */
+#define IMZA_UNTIL_NO_END -1
+
+/**
+ * An algorithm not acceptable at all.
+ */
+#define IMZA_UNTIL_REFUSED -2
+
+/**
  * The Estonian Mobile-ID REST API (SK ID Solutions), base URL `https://.../mid-api`.
  */
 #define IMZA_MOBILE_PROVIDER_MOBILE_ID 0
@@ -760,6 +771,36 @@ imza_result imza_verify_options_set_revocation(imza_verify_options *opts, uint32
  * As [`imza_verify_options_set_revocation`].
  */
 imza_result imza_verify_options_set_time(imza_verify_options *opts, int64_t unix_seconds);
+
+/**
+ * Sets until when signatures using the digest `name` (`"SHA-1"`, `"SHA-256"`,
+ * `"SHA-384"`, `"SHA-512"`) are acceptable, judged at their best-signature-time (ETSI EN
+ * 319 102-1 §5.2.8): `until` in Unix seconds, [`IMZA_UNTIL_NO_END`] or
+ * [`IMZA_UNTIL_REFUSED`]. The default policy: SHA-1 until 2009-12-31, SHA-2 without end.
+ * An unknown name gives `IMZA_UNSUPPORTED_ALGORITHM`.
+ *
+ * # Safety
+ *
+ * `opts` NULL or live options not used by another thread during the call; `name` NULL or
+ * NUL-terminated.
+ */
+imza_result imza_verify_options_set_digest_until(imza_verify_options *opts,
+                                                 const char *name,
+                                                 int64_t until);
+
+/**
+ * Sets until when RSA keys of at least `min_bits` bits are acceptable (a row of the
+ * policy: the largest row a key meets decides; keys below every row are refused): `until`
+ * in Unix seconds, [`IMZA_UNTIL_NO_END`] or [`IMZA_UNTIL_REFUSED`] (removes the row). The
+ * default policy: 1900 bits and more without end, 1024 bits until 2013-12-31.
+ *
+ * # Safety
+ *
+ * `opts` NULL or live options not used by another thread during the call.
+ */
+imza_result imza_verify_options_set_rsa_until(imza_verify_options *opts,
+                                              uint32_t min_bits,
+                                              int64_t until);
 
 /**
  * Adds intermediate certificates (PEM, one or many, or one DER) to build chains with,

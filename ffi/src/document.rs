@@ -57,6 +57,7 @@ pub struct imza_verify_options {
     ocsp: Vec<Vec<u8>>,
     crls: Vec<Vec<u8>>,
     transport: Option<imza_transport>,
+    policy: imza::ValidationPolicy,
 }
 
 /// The current time: the validation time by default, and always the "now" that refuses
@@ -79,6 +80,7 @@ impl imza_verify_options {
         o.extra_certs.clone_from(&self.intermediates);
         o.ocsp_responses.clone_from(&self.ocsp);
         o.crls.clone_from(&self.crls);
+        o.policy.clone_from(&self.policy);
         let http;
         match self.revocation {
             IMZA_REVOCATION_SKIP => o.revocation = RevocationPolicy::Skip,
@@ -122,6 +124,7 @@ pub unsafe extern "C" fn imza_verify_options_new(
             ocsp: Vec::new(),
             crls: Vec::new(),
             transport: None,
+            policy: imza::ValidationPolicy::default(),
         });
         IMZA_OK
     })
@@ -170,6 +173,99 @@ pub unsafe extern "C" fn imza_verify_options_set_time(
             return crate::IMZA_INVALID_ARGUMENT;
         };
         opts.at = Some(UnixTime::from_secs(secs));
+        IMZA_OK
+    })
+}
+
+/// An algorithm acceptable without an end date (for [`imza_verify_options_set_digest_until`]
+/// and [`imza_verify_options_set_rsa_until`]).
+pub const IMZA_UNTIL_NO_END: i64 = -1;
+/// An algorithm not acceptable at all.
+pub const IMZA_UNTIL_REFUSED: i64 = -2;
+
+/// `until` as the policy's end date: `None` for no end, `Some(None)` for refused.
+fn until_arg(until: i64) -> Result<Option<Option<UnixTime>>, imza_result> {
+    match until {
+        IMZA_UNTIL_REFUSED => Ok(Some(None)),
+        IMZA_UNTIL_NO_END => Ok(None),
+        t => u64::try_from(t)
+            .map(|t| Some(Some(UnixTime::from_secs(t))))
+            .map_err(|_| crate::IMZA_INVALID_ARGUMENT),
+    }
+}
+
+/// Sets until when signatures using the digest `name` (`"SHA-1"`, `"SHA-256"`,
+/// `"SHA-384"`, `"SHA-512"`) are acceptable, judged at their best-signature-time (ETSI EN
+/// 319 102-1 §5.2.8): `until` in Unix seconds, [`IMZA_UNTIL_NO_END`] or
+/// [`IMZA_UNTIL_REFUSED`]. The default policy: SHA-1 until 2009-12-31, SHA-2 without end.
+/// An unknown name gives `IMZA_UNSUPPORTED_ALGORITHM`.
+///
+/// # Safety
+///
+/// `opts` NULL or live options not used by another thread during the call; `name` NULL or
+/// NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imza_verify_options_set_digest_until(
+    opts: *mut imza_verify_options,
+    name: *const c_char,
+    until: i64,
+) -> imza_result {
+    ffi_guard!({
+        // SAFETY: `opts` is NULL or live and used only here (this function's contract).
+        let opts = try_ffi!(unsafe { handle_mut(opts) });
+        // SAFETY: `name` is NULL or NUL-terminated (this function's contract).
+        let name = try_ffi!(unsafe { str_arg(name) });
+        let until = try_ffi!(until_arg(until));
+        use imza::crypto::HashAlgorithm as H;
+        let Some(hash) = [H::Sha1, H::Sha256, H::Sha384, H::Sha512]
+            .into_iter()
+            .find(|h| h.name() == name)
+        else {
+            return fail(&imza::Error::UnsupportedAlgorithm {
+                what: format!("digest {name:?} (SHA-1, SHA-256, SHA-384 or SHA-512)"),
+            });
+        };
+        let digests = &mut opts.policy.digests;
+        digests.retain(|(h, _)| *h != hash);
+        match until {
+            Some(None) => {}
+            Some(Some(t)) => digests.push((hash, Some(t))),
+            None => digests.push((hash, None)),
+        }
+        IMZA_OK
+    })
+}
+
+/// Sets until when RSA keys of at least `min_bits` bits are acceptable (a row of the
+/// policy: the largest row a key meets decides; keys below every row are refused): `until`
+/// in Unix seconds, [`IMZA_UNTIL_NO_END`] or [`IMZA_UNTIL_REFUSED`] (removes the row). The
+/// default policy: 1900 bits and more without end, 1024 bits until 2013-12-31.
+///
+/// # Safety
+///
+/// `opts` NULL or live options not used by another thread during the call.
+#[no_mangle]
+pub unsafe extern "C" fn imza_verify_options_set_rsa_until(
+    opts: *mut imza_verify_options,
+    min_bits: u32,
+    until: i64,
+) -> imza_result {
+    ffi_guard!({
+        // SAFETY: `opts` is NULL or live and used only here (this function's contract).
+        let opts = try_ffi!(unsafe { handle_mut(opts) });
+        let until = try_ffi!(until_arg(until));
+        let Ok(bits) = usize::try_from(min_bits) else {
+            return crate::IMZA_INVALID_ARGUMENT;
+        };
+        let rows = &mut opts.policy.rsa;
+        rows.retain(|(b, _)| *b != bits);
+        match until {
+            Some(None) => {}
+            Some(Some(t)) => rows.push((bits, Some(t))),
+            None => rows.push((bits, None)),
+        }
+        // Largest first, as the policy reads them.
+        rows.sort_by_key(|row| std::cmp::Reverse(row.0));
         IMZA_OK
     })
 }

@@ -136,6 +136,42 @@ static void test_sample_passes(void) {
     imza_report_free(NULL);
 }
 
+/* The algorithm policy: refusing SHA-256 makes the SHA-256 sample unacceptable; SHA-1 and
+ * small RSA rows can be set too; bad arguments are refused. */
+static void test_policy(void) {
+    size_t n = 0;
+    uint8_t *sig = read_file("test-vectors/sample/contract.p7m", &n);
+    imza_verify_options *o = p256_options();
+    imza_report *r = NULL;
+    CHECK_RESULT(imza_verify_options_set_digest_until(o, "SHA-256", IMZA_UNTIL_REFUSED), IMZA_OK);
+    CHECK_RESULT(imza_verify_document(o, sig, n, NULL, 0, &r), IMZA_OK);
+    CHECK(imza_report_indication(r) != IMZA_TOTAL_PASSED);
+    CHECK(imza_report_sub_indication(r) != NULL &&
+          strstr(imza_report_sub_indication(r), "CRYPTO_CONSTRAINTS") != NULL);
+    imza_report_free(r);
+    /* Accepted again, without an end date. */
+    CHECK_RESULT(imza_verify_options_set_digest_until(o, "SHA-256", IMZA_UNTIL_NO_END), IMZA_OK);
+    CHECK_RESULT(imza_verify_document(o, sig, n, NULL, 0, &r), IMZA_OK);
+    CHECK(imza_report_indication(r) == IMZA_TOTAL_PASSED);
+    imza_report_free(r);
+    /* Until a date before the signature was made. */
+    CHECK_RESULT(imza_verify_options_set_digest_until(o, "SHA-256", 1000000000), IMZA_OK);
+    CHECK_RESULT(imza_verify_document(o, sig, n, NULL, 0, &r), IMZA_OK);
+    CHECK(imza_report_indication(r) != IMZA_TOTAL_PASSED);
+    imza_report_free(r);
+    CHECK_RESULT(imza_verify_options_set_digest_until(o, "MD5", IMZA_UNTIL_NO_END),
+                 IMZA_UNSUPPORTED_ALGORITHM);
+    CHECK_RESULT(imza_verify_options_set_digest_until(o, NULL, IMZA_UNTIL_NO_END), IMZA_NULL_PARAMETER);
+    CHECK_RESULT(imza_verify_options_set_digest_until(o, "\xff", IMZA_UNTIL_NO_END), IMZA_INVALID_UTF8);
+    CHECK_RESULT(imza_verify_options_set_digest_until(o, "SHA-1", -7), IMZA_INVALID_ARGUMENT);
+    CHECK_RESULT(imza_verify_options_set_rsa_until(o, 1024, IMZA_UNTIL_REFUSED), IMZA_OK);
+    CHECK_RESULT(imza_verify_options_set_rsa_until(o, 3072, IMZA_UNTIL_NO_END), IMZA_OK);
+    CHECK_RESULT(imza_verify_options_set_rsa_until(o, 2048, -7), IMZA_INVALID_ARGUMENT);
+    CHECK_RESULT(imza_verify_options_set_rsa_until(NULL, 2048, IMZA_UNTIL_NO_END), IMZA_NULL_PARAMETER);
+    imza_verify_options_free(o);
+    free(sig);
+}
+
 static void test_verify_errors(void) {
     imza_verify_options *o = p256_options();
     imza_report *r = NULL;
@@ -383,6 +419,7 @@ int main(void) {
     test_options_errors();
     test_sample_passes();
     test_verify_errors();
+    test_policy();
     test_detached();
     test_signing();
     printf("test_document: %u passed, %u failed\n", passed, failed);
