@@ -176,6 +176,15 @@ pub(crate) fn c_bytes(v: Vec<u8>) -> (*mut u8, usize) {
     (Box::into_raw(b).cast::<u8>(), len)
 }
 
+/// The SHA-2 algorithm of a hash value a host computed, by its length (the sign-hash
+/// functions of cards and mobile ID take SHA-256, SHA-384 and SHA-512 only).
+pub(crate) fn hash_by_len(len: usize) -> Option<imza::crypto::HashAlgorithm> {
+    use imza::crypto::HashAlgorithm as H;
+    [H::Sha256, H::Sha384, H::Sha512]
+        .into_iter()
+        .find(|h| h.output_len() == len)
+}
+
 thread_local! {
     /// The message of the last error raised on this thread by a core error.
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };

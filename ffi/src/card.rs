@@ -497,16 +497,6 @@ pub unsafe extern "C" fn imza_card_signer_new(
     })
 }
 
-/// The hash algorithm of a hash value, by its length.
-fn hash_by_len(len: usize) -> Option<HashAlgorithm> {
-    match len {
-        32 => Some(HashAlgorithm::Sha256),
-        48 => Some(HashAlgorithm::Sha384),
-        64 => Some(HashAlgorithm::Sha512),
-        _ => None,
-    }
-}
-
 /// Signs the hash `hash` (computed by the host: 32 bytes SHA-256, 48 SHA-384 or 64 SHA-512;
 /// another length gives `IMZA_INVALID_ARGUMENT`) with the `key` of the card in `reader`, as
 /// [`imza_card_signer_new`] would (PIN through `pin_cb`, `flags`, the signature checked with
@@ -540,7 +530,7 @@ pub unsafe extern "C" fn imza_card_sign_hash(
             try_ffi!(unsafe { key_args(reader, key, flags, pin_cb, userdata) });
         // SAFETY: `hash` is NULL or `hash_len` readable bytes (this function's contract).
         let hash = try_ffi!(unsafe { bytes_arg(hash, hash_len) });
-        let Some(alg) = hash_by_len(hash.len()) else {
+        let Some(alg) = crate::boundary::hash_by_len(hash.len()) else {
             return IMZA_INVALID_ARGUMENT;
         };
         let key = match connect(reader, flags).and_then(|(card, profile)| {

@@ -629,16 +629,6 @@ pub unsafe extern "C" fn imza_mobile_signer_new(
     })
 }
 
-/// The hash algorithm of a hash value, by its length.
-fn hash_by_len(len: usize) -> Option<HashAlgorithm> {
-    match len {
-        32 => Some(HashAlgorithm::Sha256),
-        48 => Some(HashAlgorithm::Sha384),
-        64 => Some(HashAlgorithm::Sha512),
-        _ => None,
-    }
-}
-
 /// Signs the hash `hash` (computed by the host: 32 bytes SHA-256, 48 SHA-384 or 64
 /// SHA-512; another length gives `IMZA_INVALID_ARGUMENT`) with the person's mobile ID:
 /// fetches and checks the signing certificate, runs the signature session, checks the
@@ -682,7 +672,7 @@ pub unsafe extern "C" fn imza_mobile_sign_hash(
         let hash = try_ffi!(unsafe { bytes_arg(hash, hash_len) });
         // SAFETY: `cancel` is NULL or live (this function's contract).
         let cancel = unsafe { cancel.as_ref() };
-        let Some(alg) = hash_by_len(hash.len()) else {
+        let Some(alg) = crate::boundary::hash_by_len(hash.len()) else {
             return IMZA_INVALID_ARGUMENT;
         };
         let digest = match mobile::hash_value(alg, hash) {
