@@ -143,6 +143,83 @@ fn verify_cms(
     }
 }
 
+/// A signature whose detached content arrives in pieces: a host that gets the content as
+/// a stream of chunks (a browser's `File.stream()`, a network body) pushes them with
+/// [`DocumentVerifier::update`], and memory does not grow with the content.
+///
+/// A signature that carries its content needs none ([`DocumentVerifier::needs_content`]
+/// is false); [`DocumentVerifier::verify`] then judges the embedded content.
+///
+/// ```
+/// use imza::{DocumentVerifier, Indication, TrustStore, UnixTime, VerifyOptions};
+///
+/// # fn main() -> Result<(), imza::Error> {
+/// let mut trust = TrustStore::new();
+/// trust.add_pem_or_der(include_bytes!("../test-vectors/pki/ecdsa-p256/root.pem"))?;
+/// let mut opts = VerifyOptions::new(&trust, UnixTime::parse_rfc3339("2027-06-01T00:00:00Z")?);
+/// opts.revocation = imza::RevocationPolicy::Skip;
+///
+/// let mut v = DocumentVerifier::new(include_bytes!("../test-vectors/cms/ossl-ec-cades-detached.p7s"))?;
+/// assert!(v.needs_content());
+/// for chunk in include_bytes!("../test-vectors/cms/content.txt").chunks(7) {
+///     v.update(chunk)?;
+/// }
+/// assert_eq!(v.verify(&opts)?.indication, Indication::TOTAL_PASSED);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct DocumentVerifier {
+    format: SignatureFormat,
+    cms: cades::Streamed,
+}
+
+impl DocumentVerifier {
+    /// Recognises and parses `signature`; errors as [`verify`] gives them for input that
+    /// is not a supported signature.
+    pub fn new(signature: &[u8]) -> Result<Self, Error> {
+        match SignatureFormat::detect(signature) {
+            Some(SignatureFormat::Cms) => Ok(Self {
+                format: SignatureFormat::Cms,
+                cms: cades::Streamed::new(signature)?,
+            }),
+            Some(other) => Err(Error::UnsupportedFormat {
+                format: other.name(),
+            }),
+            None => Err(Error::UnsupportedFormat { format: "unknown" }),
+        }
+    }
+
+    /// The signature's format.
+    pub fn format(&self) -> SignatureFormat {
+        self.format
+    }
+
+    /// Whether the signature is detached: its content must be given with
+    /// [`Self::update`].
+    pub fn needs_content(&self) -> bool {
+        self.cms.needs_content()
+    }
+
+    /// Hashes the next piece of the detached content ([`Error::ContentGivenTwice`] for a
+    /// signature that carries its content).
+    pub fn update(&mut self, chunk: &[u8]) -> Result<(), Error> {
+        self.cms.update(chunk)
+    }
+
+    /// The number of content bytes given so far.
+    pub fn length(&self) -> u64 {
+        self.cms.length()
+    }
+
+    /// Validates every signature over the content given so far, which is then complete.
+    /// It may be called again with other options (the answers a host fetched for a
+    /// [`crate::transport::Prefetched`] transport) and judges the same content.
+    pub fn verify(&mut self, opts: &VerifyOptions<'_>) -> Result<Report, Error> {
+        self.cms.verify(opts)
+    }
+}
+
 /// The level of a signature to make (ETSI EN 319 122-1 baseline).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -115,7 +115,9 @@ pub use cades::sign::ToSign;
 pub use cades::{RevocationPolicy, ValidationPolicy, VerifyOptions};
 pub use cert::Person;
 pub use crypto::{Signer, SigningKey};
-pub use document::{sign, verify, Content, SignLevel, SignOptions, SignatureFormat};
+pub use document::{
+    sign, verify, Content, DocumentVerifier, SignLevel, SignOptions, SignatureFormat,
+};
 pub use error::{describe, Error};
 pub use jose::jwk::{Jwk, Jwks};
 pub use jose::jws::{Verified, Verifier, VerifyKey};

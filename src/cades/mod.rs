@@ -11,7 +11,6 @@
 //! [`sign`] makes CAdES-B-B, B-T and B-LT signatures with any [`crate::crypto::Signer`].
 
 mod policy;
-#[cfg(feature = "std")]
 mod reader;
 pub mod sign;
 mod timestamps;
@@ -26,8 +25,8 @@ use crate::crypto::{self, DigestValue, HashAlgorithm, PublicKey};
 use crate::error::Error;
 use crate::path::{self, ParsedCert, PathError, Purpose, ValidPath};
 use crate::report::{
-    CertRef, Format, Indication, LegacyLevel, Level, Report, SignatureReport, SignerRef,
-    SubIndication, TimestampKind,
+    CertRef, Format, Indication, LegacyLevel, Level, Report, SignatureReport, SignatureScope,
+    SignerRef, SubIndication, TimestampKind,
 };
 use crate::revocation::crl::Crl;
 use crate::revocation::{Checker, Evidence, Source};
@@ -38,6 +37,7 @@ use crate::trust::TrustStore;
 pub use policy::ValidationPolicy;
 #[cfg(feature = "std")]
 pub use reader::verify_reader;
+pub use reader::Streamed;
 
 /// Deepest counter-signature nesting validated.
 pub const MAX_COUNTER_SIGNATURE_DEPTH: usize = 4;
@@ -229,6 +229,7 @@ pub fn verify_parsed(
         (Content::DetachedDigests(d), None) => ContentRef::Digests(d),
     };
     let ctx = Context::new(sd, opts);
+    let scope = content_scope(sd, content);
     let signatures = sd
         .signers
         .iter()
@@ -244,10 +245,42 @@ pub fn verify_parsed(
             if sd.content_type == cms::oids::TST_INFO {
                 judge_document_timestamp(sd, content, &mut rep);
             }
+            rep.scope = alloc::vec![scope.clone()];
             rep
         })
         .collect();
     Report::new(opts.time, signatures)
+}
+
+/// What the signers of `sd` cover. A time-stamp token (eContentType TSTInfo) covers the
+/// detached content its imprint names, not the TSTInfo it carries.
+fn content_scope(sd: &SignedData<'_>, content: Content<'_>) -> SignatureScope {
+    let tst = sd.content_type == cms::oids::TST_INFO;
+    let embedded = sd.content.as_ref().filter(|_| !tst);
+    let name = if embedded.is_some() {
+        "attached content"
+    } else {
+        "detached content"
+    };
+    let length = match (embedded, content) {
+        (Some(c), _) => u64::try_from(c.len()).ok(),
+        (None, Content::Detached(b)) => u64::try_from(b.len()).ok(),
+        _ => None,
+    };
+    let content_type = if tst {
+        None
+    } else {
+        Some(
+            const_oid::db::DB
+                .by_oid(&sd.content_type)
+                .map_or_else(|| alloc::format!("{}", sd.content_type), String::from),
+        )
+    };
+    SignatureScope {
+        name: String::from(name),
+        content_type,
+        length,
+    }
 }
 
 /// A time-stamp token given as the signature (eContentType id-ct-TSTInfo): its signer
@@ -459,6 +492,7 @@ impl<'s, 'o> Context<'s, 'o> {
             digest_algorithm: check.digest_algorithm,
             signature_algorithm: check.signature_algorithm.map(|a| a.name()),
             signature_policy: signature_policy(si),
+            scope: Vec::new(),
             chain: Vec::new(),
             timestamps: Vec::new(),
             revocation: Vec::new(),
@@ -513,13 +547,21 @@ impl<'s, 'o> Context<'s, 'o> {
                 }
                 let cid = alloc::format!("{}-C-{n}", rep.id);
                 match cms::signer_info(v) {
-                    Ok(csi) => rep.counter_signatures.push(self.validate_signer(
-                        cid,
-                        &csi,
-                        None,
-                        ContentRef::Bytes(&si.signature),
-                        depth + 1,
-                    )),
+                    Ok(csi) => {
+                        let mut c = self.validate_signer(
+                            cid,
+                            &csi,
+                            None,
+                            ContentRef::Bytes(&si.signature),
+                            depth + 1,
+                        );
+                        c.scope = alloc::vec![SignatureScope {
+                            name: alloc::format!("the signature value of {}", rep.id),
+                            content_type: None,
+                            length: u64::try_from(si.signature.len()).ok(),
+                        }];
+                        rep.counter_signatures.push(c);
+                    }
                     Err(e) => rep
                         .warnings
                         .push(alloc::format!("counter-signature {cid}: {e}")),

@@ -1,31 +1,135 @@
-//! Detached content streamed from a reader: hashed once with every digest algorithm the
-//! signature needs, in fixed-size chunks, so memory does not grow with the content.
+//! Detached content hashed as it arrives, in chunks of any size, once with every digest
+//! algorithm the signature needs, so memory does not grow with the content: from a reader
+//! ([`verify_reader`]) or pushed by a host that gets the content in pieces (a browser's
+//! `File.stream()`, through [`Streamed`]).
 
+use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
-use super::{required_digests, verify_parsed, Content, VerifyOptions};
-use crate::crypto::digest::READ_CHUNK;
+use super::{check_content, required_digests, unarmor, verify_parsed, Content, VerifyOptions};
 use crate::crypto::{DigestValue, Hasher};
 use crate::error::Error;
 use crate::report::Report;
+
+/// A CMS signature waiting for its detached content.
+///
+/// A signature that carries its content needs none: [`Streamed::needs_content`] is false,
+/// and [`Streamed::update`] refuses content with [`Error::ContentGivenTwice`], as
+/// [`super::verify`] does.
+pub struct Streamed {
+    der: Vec<u8>,
+    attached: bool,
+    hashers: Vec<Hasher>,
+    digests: Option<Vec<DigestValue>>,
+    length: u64,
+}
+
+impl core::fmt::Debug for Streamed {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Streamed")
+            .field("attached", &self.attached)
+            .field("length", &self.length)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Streamed {
+    /// Parses `signature` (DER, BER or PEM) and prepares a hasher for each digest algorithm
+    /// it needs.
+    pub fn new(signature: &[u8]) -> Result<Self, Error> {
+        let der = match unarmor(signature)? {
+            Cow::Borrowed(b) => b.to_vec(),
+            Cow::Owned(v) => v,
+        };
+        let sd = crate::cms::parse(&der)?;
+        let attached = check_content(&sd, Content::DetachedDigests(&[])).is_err();
+        let hashers = if attached {
+            Vec::new()
+        } else {
+            required_digests(&sd).into_iter().map(Hasher::new).collect()
+        };
+        drop(sd);
+        Ok(Self {
+            der,
+            attached,
+            hashers,
+            digests: None,
+            length: 0,
+        })
+    }
+
+    /// Whether the signature is detached, so its content must come through
+    /// [`Self::update`].
+    pub fn needs_content(&self) -> bool {
+        !self.attached
+    }
+
+    /// Hashes the next piece of the detached content.
+    ///
+    /// Errors: [`Error::ContentGivenTwice`] when the signature carries its content;
+    /// [`Error::InvalidOptions`] after [`Self::verify`] (the digests are final).
+    pub fn update(&mut self, chunk: &[u8]) -> Result<(), Error> {
+        if self.attached {
+            return Err(Error::ContentGivenTwice);
+        }
+        if self.digests.is_some() {
+            return Err(Error::InvalidOptions {
+                reason: "content given after the verification: the content was complete",
+            });
+        }
+        for h in &mut self.hashers {
+            h.update(chunk);
+        }
+        self.length += chunk.len() as u64;
+        Ok(())
+    }
+
+    /// The number of content bytes hashed so far.
+    pub fn length(&self) -> u64 {
+        self.length
+    }
+
+    /// Validates the signature over the content given so far (which is then complete).
+    /// It may be called again, with other options (the answers of an asynchronous host's
+    /// network, for one), and judges the same content.
+    pub fn verify(&mut self, opts: &VerifyOptions<'_>) -> Result<Report, Error> {
+        let sd = crate::cms::parse(&self.der)?;
+        if self.attached {
+            return Ok(verify_parsed(&sd, Content::Attached, opts));
+        }
+        let hashers = core::mem::take(&mut self.hashers);
+        let digests = self
+            .digests
+            .get_or_insert_with(|| hashers.into_iter().map(Hasher::finish).collect());
+        let mut report = verify_parsed(&sd, Content::DetachedDigests(digests), opts);
+        for s in &mut report.signatures {
+            for scope in &mut s.scope {
+                if scope.length.is_none() {
+                    scope.length = Some(self.length);
+                }
+            }
+        }
+        Ok(report)
+    }
+}
 
 /// Validates a detached CMS signature over content read from `content`. `progress` is
 /// called with the number of bytes hashed so far after each chunk.
 ///
 /// A signature that cannot be parsed gives its own [`Error`]; a failed read gives
 /// [`Error::Read`] (code 104) with the I/O error's message.
+#[cfg(feature = "std")]
 pub fn verify_reader<R: std::io::Read>(
     signature: &[u8],
     mut content: R,
     opts: &VerifyOptions<'_>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Report, Error> {
-    let der = super::unarmor(signature)?;
-    let sd = crate::cms::parse(&der)?;
-    super::check_content(&sd, Content::DetachedDigests(&[]))?;
-    let mut hashers: Vec<Hasher> = required_digests(&sd).into_iter().map(Hasher::new).collect();
-    let mut buf = alloc::vec![0u8; READ_CHUNK];
-    let mut total = 0u64;
+    let mut streamed = Streamed::new(signature)?;
+    if !streamed.needs_content() {
+        return Err(Error::ContentGivenTwice);
+    }
+    let mut buf = alloc::vec![0u8; crate::crypto::digest::READ_CHUNK];
     loop {
         let n = match content.read(&mut buf) {
             Ok(0) => break,
@@ -37,13 +141,8 @@ pub fn verify_reader<R: std::io::Read>(
                 })
             }
         };
-        let chunk = buf.get(..n).unwrap_or(&[]);
-        for h in &mut hashers {
-            h.update(chunk);
-        }
-        total += n as u64;
-        progress(total);
+        streamed.update(buf.get(..n).unwrap_or(&[]))?;
+        progress(streamed.length());
     }
-    let digests: Vec<DigestValue> = hashers.into_iter().map(Hasher::finish).collect();
-    Ok(verify_parsed(&sd, Content::DetachedDigests(&digests), opts))
+    streamed.verify(opts)
 }

@@ -296,6 +296,17 @@ pub struct SignerRef {
     pub serial: String,
 }
 
+/// One thing a signature covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SignatureScope {
+    /// What it is: "attached content", "detached content", "the signature value of S-1".
+    pub name: String,
+    /// Its content type (CMS eContentType by name, such as `id-data`), when it has one.
+    pub content_type: Option<String>,
+    /// Its length in bytes, when known.
+    pub length: Option<u64>,
+}
+
 /// One signature's result.
 #[derive(Clone, Debug, Serialize)]
 pub struct SignatureReport {
@@ -326,6 +337,10 @@ pub struct SignatureReport {
     pub signature_algorithm: Option<String>,
     /// The signature policy (EPES), as an OID.
     pub signature_policy: Option<String>,
+    /// What the signature covers (DSS calls it the signature scope): the attached or
+    /// detached content, later each file of a container or each reference of an XML
+    /// signature, or the signature value a counter-signature signs.
+    pub scope: Vec<SignatureScope>,
     /// The signer's chain, leaf first, anchor last.
     pub chain: Vec<CertRef>,
     /// Time-stamps with their own results.

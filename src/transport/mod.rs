@@ -95,6 +95,9 @@ impl core::fmt::Debug for dyn Transport + '_ {
 #[cfg(feature = "http")]
 pub use blocking::BlockingHttp;
 
+mod prefetched;
+pub use prefetched::{Exchange, Prefetched, MAX_EXCHANGES};
+
 #[cfg(feature = "http")]
 mod blocking {
     use super::*;

@@ -1,0 +1,84 @@
+//! The push-based front door (`DocumentVerifier`): content in pieces of any size gives the
+//! verdict the whole content gives, and content given twice is refused.
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use imza::{Content, DocumentVerifier, Error, Indication, SubIndication, TrustStore, UnixTime};
+
+const ROOT: &[u8] = include_bytes!("../test-vectors/pki/ecdsa-p256/root.pem");
+const DETACHED: &[u8] = include_bytes!("../test-vectors/cms/ossl-ec-cades-detached.p7s");
+const CONTENT: &[u8] = include_bytes!("../test-vectors/cms/content.txt");
+const ATTACHED: &[u8] = include_bytes!("../test-vectors/sample/contract.p7m");
+
+fn options(trust: &TrustStore) -> imza::VerifyOptions<'_> {
+    let at = UnixTime::parse_rfc3339("2027-06-01T00:00:00Z").unwrap();
+    let mut o = imza::VerifyOptions::new(trust, at);
+    o.revocation = imza::RevocationPolicy::Skip;
+    o
+}
+
+fn trust() -> TrustStore {
+    let mut t = TrustStore::new();
+    t.add_pem_or_der(ROOT).unwrap();
+    t
+}
+
+#[test]
+fn pieces_of_any_size_give_the_whole_content_verdict() {
+    let trust = trust();
+    let opts = options(&trust);
+    let whole = imza::verify(DETACHED, Content::Detached(CONTENT), &opts).unwrap();
+    assert_eq!(whole.indication, Indication::TOTAL_PASSED);
+    for size in [1, 7, 4096, CONTENT.len()] {
+        let mut v = DocumentVerifier::new(DETACHED).unwrap();
+        assert!(v.needs_content());
+        for c in CONTENT.chunks(size) {
+            v.update(c).unwrap();
+        }
+        let r = v.verify(&opts).unwrap();
+        assert_eq!(r.indication, whole.indication, "chunks of {size}");
+        assert_eq!(r.signatures[0].scope, whole.signatures[0].scope);
+        assert_eq!(r.signatures[0].scope[0].length, Some(CONTENT.len() as u64));
+        // Verifying again judges the same content; more content is refused.
+        assert_eq!(v.verify(&opts).unwrap().indication, Indication::TOTAL_PASSED);
+        assert_eq!(v.update(b"x").unwrap_err().code(), 105);
+    }
+}
+
+#[test]
+fn changed_or_missing_content_fails() {
+    let trust = trust();
+    let opts = options(&trust);
+    let mut v = DocumentVerifier::new(DETACHED).unwrap();
+    v.update(&CONTENT[..CONTENT.len() - 1]).unwrap();
+    let r = v.verify(&opts).unwrap();
+    assert_eq!(r.indication, Indication::TOTAL_FAILED);
+    assert_eq!(r.sub_indication, Some(SubIndication::HASH_FAILURE));
+    let mut empty = DocumentVerifier::new(DETACHED).unwrap();
+    assert_eq!(
+        empty.verify(&opts).unwrap().indication,
+        Indication::TOTAL_FAILED
+    );
+}
+
+#[test]
+fn an_attached_signature_takes_no_content() {
+    let trust = trust();
+    let opts = options(&trust);
+    let mut v = DocumentVerifier::new(ATTACHED).unwrap();
+    assert!(!v.needs_content());
+    assert!(matches!(v.update(b"x"), Err(Error::ContentGivenTwice)));
+    let r = v.verify(&opts).unwrap();
+    assert_eq!(r.indication, Indication::TOTAL_PASSED);
+    assert_eq!(r.signatures[0].scope[0].name, "attached content");
+    assert_eq!(r.signatures[0].scope[0].content_type.as_deref(), Some("id-data"));
+}
+
+#[test]
+fn what_is_not_a_signature_is_refused_as_verify_refuses_it() {
+    for input in [&b"<xml/>"[..], b"PK\x03\x04", b"%PDF-1.7", b"hello"] {
+        let e = DocumentVerifier::new(input).unwrap_err();
+        let f = imza::verify(input, Content::Attached, &options(&trust())).unwrap_err();
+        assert_eq!(e.code(), f.code());
+    }
+}
