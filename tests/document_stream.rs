@@ -40,7 +40,10 @@ fn pieces_of_any_size_give_the_whole_content_verdict() {
         assert_eq!(r.signatures[0].scope, whole.signatures[0].scope);
         assert_eq!(r.signatures[0].scope[0].length, Some(CONTENT.len() as u64));
         // Verifying again judges the same content; more content is refused.
-        assert_eq!(v.verify(&opts).unwrap().indication, Indication::TOTAL_PASSED);
+        assert_eq!(
+            v.verify(&opts).unwrap().indication,
+            Indication::TOTAL_PASSED
+        );
         assert_eq!(v.update(b"x").unwrap_err().code(), 105);
     }
 }
@@ -54,11 +57,20 @@ fn changed_or_missing_content_fails() {
     let r = v.verify(&opts).unwrap();
     assert_eq!(r.indication, Indication::TOTAL_FAILED);
     assert_eq!(r.sub_indication, Some(SubIndication::HASH_FAILURE));
+    // Empty content is content (and not this one); no content at all is what `verify`
+    // says of a detached signature without its content.
     let mut empty = DocumentVerifier::new(DETACHED).unwrap();
+    empty.update(b"").unwrap();
+    let r = empty.verify(&opts).unwrap();
+    assert_eq!(r.sub_indication, Some(SubIndication::HASH_FAILURE));
+    let mut none = DocumentVerifier::new(DETACHED).unwrap();
+    let without = imza::verify(DETACHED, Content::Attached, &opts).unwrap();
+    let r = none.verify(&opts).unwrap();
     assert_eq!(
-        empty.verify(&opts).unwrap().indication,
-        Indication::TOTAL_FAILED
+        (r.indication, r.sub_indication),
+        (without.indication, without.sub_indication)
     );
+    assert_eq!(r.sub_indication, Some(SubIndication::SIGNED_DATA_NOT_FOUND));
 }
 
 #[test]
@@ -71,7 +83,10 @@ fn an_attached_signature_takes_no_content() {
     let r = v.verify(&opts).unwrap();
     assert_eq!(r.indication, Indication::TOTAL_PASSED);
     assert_eq!(r.signatures[0].scope[0].name, "attached content");
-    assert_eq!(r.signatures[0].scope[0].content_type.as_deref(), Some("id-data"));
+    assert_eq!(
+        r.signatures[0].scope[0].content_type.as_deref(),
+        Some("id-data")
+    );
 }
 
 #[test]

@@ -22,6 +22,8 @@ pub struct Streamed {
     hashers: Vec<Hasher>,
     digests: Option<Vec<DigestValue>>,
     length: u64,
+    /// Whether any content was given (an empty chunk counts: empty content is content).
+    given: bool,
 }
 
 impl core::fmt::Debug for Streamed {
@@ -55,6 +57,7 @@ impl Streamed {
             hashers,
             digests: None,
             length: 0,
+            given: false,
         })
     }
 
@@ -81,6 +84,7 @@ impl Streamed {
             h.update(chunk);
         }
         self.length += chunk.len() as u64;
+        self.given = true;
         Ok(())
     }
 
@@ -91,10 +95,12 @@ impl Streamed {
 
     /// Validates the signature over the content given so far (which is then complete).
     /// It may be called again, with other options (the answers of an asynchronous host's
-    /// network, for one), and judges the same content.
+    /// network, for one), and judges the same content. A detached signature given no
+    /// content at all is judged as [`super::verify`] judges it without content
+    /// (SIGNED_DATA_NOT_FOUND), not over empty content.
     pub fn verify(&mut self, opts: &VerifyOptions<'_>) -> Result<Report, Error> {
         let sd = crate::cms::parse(&self.der)?;
-        if self.attached {
+        if self.attached || !self.given {
             return Ok(verify_parsed(&sd, Content::Attached, opts));
         }
         let hashers = core::mem::take(&mut self.hashers);
@@ -129,6 +135,8 @@ pub fn verify_reader<R: std::io::Read>(
     if !streamed.needs_content() {
         return Err(Error::ContentGivenTwice);
     }
+    // An empty reader is empty content, not missing content.
+    streamed.update(&[])?;
     let mut buf = alloc::vec![0u8; crate::crypto::digest::READ_CHUNK];
     loop {
         let n = match content.read(&mut buf) {
