@@ -220,6 +220,44 @@ impl DocumentVerifier {
     }
 }
 
+/// [`crate::report::validate_certificate`] with the options documents are verified with: the path through
+/// `opts.extra_certs` to an anchor in `opts.trust` at `opts.time`, then the revocation
+/// status as `opts.revocation` says, from the supplied OCSP responses and CRLs and, online,
+/// through `opts.transport`. What `imza cert verify`, the C ABI's `imza_cert_validate` and
+/// the WASM package's `validatePath` report.
+pub fn verify_certificate(
+    leaf: &[u8],
+    purpose: Purpose,
+    opts: &VerifyOptions<'_>,
+) -> Result<crate::report::CertificateReport, Error> {
+    let pool: Vec<&[u8]> = opts.extra_certs.iter().map(Vec::as_slice).collect();
+    let path_opts = path::Options::new(opts.time, purpose);
+    let mut checker = match opts.revocation {
+        cades::RevocationPolicy::Skip => None,
+        _ => {
+            let mut c = match opts.transport {
+                Some(t) => Checker::online(t),
+                None => Checker::offline(),
+            };
+            c.ocsp.now = Some(opts.now);
+            c.ocsp_responses.clone_from(&opts.ocsp_responses);
+            c.crls = opts
+                .crls
+                .iter()
+                .map(|d| crate::revocation::crl::Crl::parse(d))
+                .collect::<Result<_, _>>()?;
+            Some(c)
+        }
+    };
+    Ok(crate::report::validate_certificate(
+        leaf,
+        &pool,
+        opts.trust,
+        &path_opts,
+        checker.as_mut(),
+    )?)
+}
+
 /// The level of a signature to make (ETSI EN 319 122-1 baseline).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]

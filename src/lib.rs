@@ -116,7 +116,8 @@ pub use cades::{RevocationPolicy, ValidationPolicy, VerifyOptions};
 pub use cert::Person;
 pub use crypto::{Signer, SigningKey};
 pub use document::{
-    sign, verify, Content, DocumentVerifier, SignLevel, SignOptions, SignatureFormat,
+    sign, verify, verify_certificate, Content, DocumentVerifier, SignLevel, SignOptions,
+    SignatureFormat,
 };
 pub use error::{describe, Error};
 pub use jose::jwk::{Jwk, Jwks};

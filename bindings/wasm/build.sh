@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Builds the imza WASM package with the size-tuned `wasm-release` profile and generates the
-# JS glue with the wasm-bindgen CLI, which must be exactly the version the crate pins.
+# Builds the npm package `imza` into bindings/wasm/pkg/ and the browser page's copy of it
+# into bindings/wasm/www/imza/ (with the demo trust anchor in www/demo/), so that www/ is a
+# self-contained static site.
 #
-#   bash bindings/wasm/build.sh          # Node.js package in bindings/wasm/pkg/
-#   bash bindings/wasm/build.sh web      # ES module for browsers in bindings/wasm/pkg-web/
+#   bash bindings/wasm/build.sh               # the package (verify + sign), and www/
+#   bash bindings/wasm/build.sh verify-only   # also a verify-only module (no signing), for its size
+#
+# One module serves Node.js and browsers: wasm-bindgen's `web` glue, loaded by node.mjs with
+# initSync from the file next to it and by index.js with `await init()`. The hand-written
+# package.json, entry points, api.js and types are in bindings/wasm/package/.
 #
 # Needs: cargo with the wasm32-unknown-unknown target, and wasm-bindgen-cli of the pinned
 # version (cargo install wasm-bindgen-cli --version <pin>). No C compiler: the core is built
@@ -12,11 +17,10 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-target=${1:-nodejs}
-case "$target" in
-  nodejs) out="$here/pkg" ;;
-  web) out="$here/pkg-web" ;;
-  *) echo "build.sh: unknown target '$target' (nodejs or web)" >&2; exit 2 ;;
+variant=${1:-full}
+case "$variant" in
+  full | verify-only) ;;
+  *) echo "build.sh: unknown variant '$variant' (full or verify-only)" >&2; exit 2 ;;
 esac
 
 # The CLI and the crate must agree exactly, or the generated glue does not fit the module.
@@ -38,14 +42,46 @@ if [ "$cli" != "$pinned" ]; then
 fi
 
 cd "$root"
-cargo build -p imza-wasm --target wasm32-unknown-unknown --profile wasm-release
 target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 wasm="$target_dir/wasm32-unknown-unknown/wasm-release/imza_wasm.wasm"
 
-mkdir -p "$out"
-# The name section (function names for stack traces) is about a sixth of the module.
-wasm-bindgen --target "$target" --out-dir "$out" --remove-name-section --remove-producers-section "$wasm"
+# Generates the glue for the module just built into $1 and prints its sizes.
+glue() {
+  mkdir -p "$1"
+  # The name section (function names for stack traces) is about a sixth of the module.
+  wasm-bindgen --target web --out-dir "$1" --remove-name-section --remove-producers-section "$wasm"
+  local bg="$1/imza_wasm_bg.wasm"
+  echo "imza-wasm ($2): $bg"
+  echo "  $(wc -c <"$bg") bytes, $(gzip -9c "$bg" | wc -c) bytes gzipped"
+}
 
-bg="$out/imza_wasm_bg.wasm"
-echo "imza-wasm ($target): $bg"
-echo "  $(wc -c <"$bg") bytes, $(gzip -9c "$bg" | wc -c) bytes gzipped"
+if [ "$variant" = verify-only ]; then
+  cargo build -p imza-wasm --target wasm32-unknown-unknown --profile wasm-release --no-default-features
+  glue "$target_dir/wasm-verify-only" "verify-only"
+fi
+
+cargo build -p imza-wasm --target wasm32-unknown-unknown --profile wasm-release
+out="$here/pkg"
+rm -rf "$out"
+glue "$out" "package"
+# wasm-bindgen writes its own package.json-less glue and .d.ts of the raw exports; the
+# package's public face is the hand-written one.
+rm -f "$out/imza_wasm.d.ts" "$out/imza_wasm_bg.wasm.d.ts" "$out/.gitignore"
+cp "$here/package/package.json" "$here/package/index.js" "$here/package/node.mjs" \
+  "$here/package/api.js" "$here/package/index.d.ts" "$here/package/README.md" "$out/"
+
+# The version in package.json is the crate's.
+crate_version=$(sed -n '/^\[workspace\.package\]/,/^\[/s/^version *= *"\([^"]*\)".*/\1/p' "$root/Cargo.toml")
+pkg_version=$(sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$out/package.json")
+if [ "$crate_version" != "$pkg_version" ]; then
+  echo "build.sh: package/package.json says $pkg_version, the workspace $crate_version" >&2
+  exit 1
+fi
+
+# The page: the package and the demo trust anchor next to it.
+www="$here/www"
+rm -rf "$www/imza" "$www/demo"
+mkdir -p "$www/imza" "$www/demo"
+cp "$out"/index.js "$out"/api.js "$out"/imza_wasm.js "$out"/imza_wasm_bg.wasm "$www/imza/"
+cp "$root/test-vectors/pki/ecdsa-p256/root.pem" "$www/demo/root.pem"
+echo "page: $www (serve it with any static server, e.g. python3 -m http.server -d $www)"

@@ -303,13 +303,10 @@ fn verify(a: &VerifyArgs) -> Result<u8, Failure> {
     match result {
         Ok((verified, claims)) => {
             let out = if a.json {
-                let doc = serde_json::json!({
-                    "valid": true,
-                    "alg": verified.alg,
-                    "header": Value::Object(verified.header),
-                    "claims": Value::Object(claims.all),
-                });
-                format!("{doc:#}\n")
+                let doc = imza::jose::VerifiedToken::new(verified, claims)
+                    .to_json()
+                    .map_err(|e| Failure::content(&PathBuf::from("--json"), &e))?;
+                format!("{doc}\n")
             } else {
                 format!(
                     "valid {} token\nheader: {}\nclaims: {}\n",

@@ -7,11 +7,8 @@
 use std::ffi::c_char;
 
 use imza::cert::{self, CertificateSummary};
-use imza::crl::Crl;
-use imza::path::{self, Purpose};
-use imza::report::{validate_certificate, CertificateReport};
-use imza::revocation::Checker;
-use imza::{RevocationPolicy, UnixTime};
+use imza::path::Purpose;
+use imza::UnixTime;
 use serde::Serialize;
 
 use crate::boundary::{bytes_arg, c_string, clear_last_error, fail, handle, out_arg};
@@ -188,7 +185,7 @@ pub unsafe extern "C" fn imza_cert_validate(
             Ok(mut v) if !v.is_empty() => v.swap_remove(0),
             _ => cert.to_vec(),
         };
-        let report = opts.with(|o| validate(&leaf, purpose, o));
+        let report = opts.with(|o| imza::verify_certificate(&leaf, purpose, o));
         match report {
             Ok(report) => {
                 *out = c_string(try_ffi!(to_json(&report)));
@@ -198,40 +195,6 @@ pub unsafe extern "C" fn imza_cert_validate(
             Err(e) => fail(&e),
         }
     })
-}
-
-/// The core's certificate report for `leaf` under the document validation options `o`.
-fn validate(
-    leaf: &[u8],
-    purpose: Purpose,
-    o: &imza::VerifyOptions<'_>,
-) -> Result<CertificateReport, imza::Error> {
-    let pool: Vec<&[u8]> = o.extra_certs.iter().map(Vec::as_slice).collect();
-    let path_opts = path::Options::new(o.time, purpose);
-    let mut checker = match o.revocation {
-        RevocationPolicy::Skip => None,
-        _ => {
-            let mut c = match o.transport {
-                Some(t) => Checker::online(t),
-                None => Checker::offline(),
-            };
-            c.ocsp.now = Some(o.now);
-            c.ocsp_responses.clone_from(&o.ocsp_responses);
-            c.crls = o
-                .crls
-                .iter()
-                .map(|d| Crl::parse(d))
-                .collect::<Result<_, _>>()?;
-            Some(c)
-        }
-    };
-    Ok(validate_certificate(
-        leaf,
-        &pool,
-        o.trust,
-        &path_opts,
-        checker.as_mut(),
-    )?)
 }
 
 #[cfg(test)]

@@ -11,11 +11,10 @@
 
 use std::ffi::c_char;
 
-use imza::crypto::{EcdsaEncoding, KeyKind, PublicKey, SignatureAlgorithm, Signer, SigningKey};
-use imza::jose::jwk::{Jwk, Jwks};
-use imza::jose::jws::{JwsAlgorithm, Verified, Verifier, VerifyKey};
+use imza::crypto::{EcdsaEncoding, KeyKind, SignatureAlgorithm, Signer, SigningKey};
+use imza::jose::jws::{JwsAlgorithm, Verified, Verifier};
 use imza::jose::jwt::{Claims, IdTokenValidation, TokenIssuer, Validation};
-use imza::jose::JoseError;
+use imza::jose::{JoseError, KeySource, VerifiedToken};
 use imza::{TrustStore, UnixTime};
 use serde_json::{Map, Value};
 
@@ -39,23 +38,6 @@ fn invalid(reason: &str) -> imza_result {
 }
 
 // ==== verification ===========================================================================
-
-/// A verification key as configured: a public key or one JWK (a JWKS gives several).
-#[derive(Debug, Clone)]
-enum KeySource {
-    Spki(Vec<u8>),
-    Jwk(Jwk),
-}
-
-impl KeySource {
-    /// The key bound to `alg`, if it can be.
-    fn bind(&self, alg: &str) -> Result<VerifyKey, JoseError> {
-        match self {
-            Self::Spki(spki) => VerifyKey::public(alg, spki),
-            Self::Jwk(jwk) => VerifyKey::from_jwk(jwk, alg),
-        }
-    }
-}
 
 /// Token verification settings being collected (opaque); [`imza_token_verifier_build`]
 /// turns them into an [`imza_token_verifier`].
@@ -136,44 +118,7 @@ pub unsafe extern "C" fn imza_token_verifier_builder_allow_algorithm(
 /// The key sources in `bytes`: a JWKS or a JWK (JSON), a `PUBLIC KEY` PEM, a certificate
 /// (PEM or DER: its public key), or a DER SubjectPublicKeyInfo.
 fn key_sources(bytes: &[u8]) -> Result<Vec<KeySource>, imza_result> {
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-        let is_set = serde_json::from_slice::<Map<String, Value>>(bytes)
-            .is_ok_and(|m| m.contains_key("keys"));
-        return if is_set {
-            Jwks::from_json(bytes)
-                .map(|s| s.keys.into_iter().map(KeySource::Jwk).collect())
-                .map_err(jose_err)
-        } else {
-            Jwk::from_json(bytes)
-                .map(|k| vec![KeySource::Jwk(k)])
-                .map_err(jose_err)
-        };
-    }
-    let text = std::str::from_utf8(bytes).unwrap_or("");
-    let spki = if text.contains("-----BEGIN PUBLIC KEY-----") {
-        der::pem::decode_vec(text.trim().as_bytes())
-            .map(|(_, d)| d)
-            .map_err(|e| {
-                fail(&imza::Error::Malformed {
-                    what: "PEM public key",
-                    detail: e.to_string(),
-                })
-            })?
-    } else if let Some(c) = imza::cert::parse_any(bytes)
-        .ok()
-        .and_then(|c| c.into_iter().next())
-    {
-        der::Encode::to_der(&c.tbs_certificate.subject_public_key_info).map_err(|e| {
-            fail(&imza::Error::Malformed {
-                what: "certificate",
-                detail: e.to_string(),
-            })
-        })?
-    } else {
-        bytes.to_vec()
-    };
-    PublicKey::from_spki_der(&spki).map_err(|e| fail(&e))?;
-    Ok(vec![KeySource::Spki(spki)])
+    KeySource::parse_all(bytes).map_err(|e| fail(&e))
 }
 
 /// Adds verification keys: a public key (SPKI DER or `PUBLIC KEY` PEM, or a certificate in
@@ -423,18 +368,9 @@ impl imza_token_verifier {
 
 /// The JSON of `imza token verify --json` for a valid token.
 fn verified_json(verified: Verified, claims: Claims) -> Result<String, imza_result> {
-    let doc = serde_json::json!({
-        "valid": true,
-        "alg": verified.alg,
-        "header": Value::Object(verified.header),
-        "claims": Value::Object(claims.all),
-    });
-    serde_json::to_string_pretty(&doc).map_err(|e| {
-        fail(&imza::Error::Malformed {
-            what: "JSON output",
-            detail: e.to_string(),
-        })
-    })
+    VerifiedToken::new(verified, claims)
+        .to_json()
+        .map_err(|e| fail(&e))
 }
 
 /// Verifies a compact JWS/JWT `token` (NUL-terminated; surrounding white space is

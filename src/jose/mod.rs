@@ -11,6 +11,7 @@ mod alg;
 pub mod jwk;
 pub mod jws;
 pub mod jwt;
+mod keys;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -19,6 +20,7 @@ use core::fmt;
 use base64ct::{Base64UrlUnpadded, Encoding};
 
 pub use crate::error::{ClaimError, JoseError};
+pub use keys::{KeySource, VerifiedToken};
 
 /// base64url without padding (RFC 7515 §2), strict: padding, other alphabets and
 /// non-canonical trailing bits are refused.

@@ -1,22 +1,32 @@
-//! imza for browsers and Node.js: a thin wasm-bindgen facade over the core.
+//! imza for browsers and Node.js: the wasm-bindgen half of the npm package `imza`.
 //!
-//! The core is built without `ring` (it needs a C compiler for wasm32), so RustCrypto does
-//! all the work. Every function here converts its arguments, calls the core, and turns an
-//! [`imza::Error`] into a JS `Error` (see [`ImzaError`]); no logic of its own lives here.
-//!
-//! ```js
-//! const imza = require("./pkg/imza_wasm.js");
-//! try {
-//!   imza.verifySignature("ES256", spkiDer, message, signature);
-//! } catch (e) {
-//!   // e.name === "ImzaError", e.code === 300 for a signature that does not verify
-//! }
-//! ```
+//! Every function converts its arguments, calls the core's front door (`imza::verify`
+//! through [`imza::DocumentVerifier`], the certificate, token and Web eID validators) and
+//! returns what the other faces return: the report as `imza verify --json` prints it, the
+//! core's error codes. The package's JavaScript (`package/api.js`) adds what JavaScript
+//! callers expect and Rust cannot give synchronously: `async` functions whose online
+//! revocation goes through the caller's `fetch` (see [`exchanges`]), streams, and the
+//! `ImzaError` class. No validation logic lives here or there.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod cert;
+mod document;
+mod exchanges;
+mod options;
+#[cfg(feature = "sign")]
+mod sign;
+mod token;
+
 use imza::crypto::SignatureAlgorithm;
 use wasm_bindgen::prelude::*;
+
+pub use cert::{parse_certificate, validate_path};
+pub use document::DocumentVerifier;
+pub use exchanges::Exchanges;
+#[cfg(feature = "sign")]
+pub use sign::sign_document;
+pub use token::{create_challenge, validate_web_eid_token, verify_id_token, verify_token};
 
 /// The `name` of every error thrown to JavaScript.
 const ERROR_NAME: &str = "ImzaError";
@@ -27,6 +37,12 @@ pub fn version() -> String {
     imza::VERSION.into()
 }
 
+/// The core's one-line description of an error code (`undefined` for an unknown code).
+#[wasm_bindgen]
+pub fn describe(code: u32) -> Option<String> {
+    imza::describe(code).map(String::from)
+}
+
 /// The JOSE `alg` names `verifySignature` accepts.
 #[wasm_bindgen]
 pub fn algorithms() -> Vec<String> {
@@ -35,37 +51,50 @@ pub fn algorithms() -> Vec<String> {
 
 /// Verifies `signature` over `message` with the public key in `spki` (a DER
 /// `SubjectPublicKeyInfo`) under the JOSE algorithm `alg`, with the core's strict policy.
-///
-/// ECDSA signatures are JOSE-style: the fixed-width `r || s`, not DER. Returns `undefined`
-/// when the signature verifies. Otherwise throws an `Error` named `"ImzaError"` with the
-/// core's numeric `code`: 300 when the signature does not verify, 200 for an unknown `alg`,
-/// 202 for a key of the wrong type, 100 for a malformed key.
+/// ECDSA signatures are JOSE-style (`r || s`). Throws an `ImzaError` (300 when the
+/// signature does not verify).
 #[wasm_bindgen(js_name = verifySignature)]
 pub fn verify_signature(
     alg: &str,
     spki: &[u8],
     message: &[u8],
     signature: &[u8],
-) -> Result<(), ImzaError> {
-    verify(alg, spki, message, signature).map_err(ImzaError)
-}
-
-/// The core call behind [`verify_signature`], free of JS types so native tests can run it.
-fn verify(alg: &str, spki: &[u8], message: &[u8], signature: &[u8]) -> Result<(), imza::Error> {
+) -> Result<(), Failure> {
     // verify_jose also binds ES256/ES384/ES512 to their curves (RFC 7518 §3.4).
-    imza::crypto::verify_jose(alg, spki, message, signature)
+    Ok(imza::crypto::verify_jose(alg, spki, message, signature)?)
 }
 
-/// An [`imza::Error`] on its way to JavaScript.
-///
-/// It is thrown as a plain JS `Error` whose `message` is the error's `Display`, whose `name`
-/// is `"ImzaError"` and whose numeric `code` property is [`imza::Error::code`], the same
-/// code the C ABI returns.
-#[derive(Debug)]
-pub struct ImzaError(pub imza::Error);
+/// A serialisable core result as the JS object its JSON describes, so that the object is
+/// exactly what the CLI's `--json` prints.
+pub(crate) fn json_value(json: &str) -> Result<JsValue, Failure> {
+    js_sys::JSON::parse(json).map_err(|_| {
+        Failure(imza::Error::Malformed {
+            what: "JSON output",
+            detail: "not JSON".into(),
+        })
+    })
+}
 
-impl From<ImzaError> for JsValue {
-    fn from(e: ImzaError) -> Self {
+/// The report as a JS object.
+pub(crate) fn report_value(report: &imza::Report) -> Result<JsValue, Failure> {
+    json_value(&report.to_json()?)
+}
+
+/// An [`imza::Error`] on its way to JavaScript: a JS `Error` whose `message` is the
+/// error's `Display`, whose `name` is `"ImzaError"` and whose numeric `code` is
+/// [`imza::Error::code`], the code the C ABI returns. The package's JavaScript turns it
+/// into an instance of its `ImzaError` class.
+#[derive(Debug)]
+pub struct Failure(pub imza::Error);
+
+impl From<imza::Error> for Failure {
+    fn from(e: imza::Error) -> Self {
+        Self(e)
+    }
+}
+
+impl From<Failure> for JsValue {
+    fn from(e: Failure) -> Self {
         let js = js_sys::Error::new(&e.0.to_string());
         js.set_name(ERROR_NAME);
         // Defining a data property on a fresh, extensible `Error` cannot fail, and if it
@@ -90,13 +119,5 @@ mod tests {
     #[test]
     fn version_is_the_crate_version() {
         assert_eq!(version(), env!("CARGO_PKG_VERSION"));
-    }
-
-    #[test]
-    fn errors_keep_the_core_codes() {
-        let unknown = verify("HS256", &[], b"", &[]).map_err(|e| e.code());
-        assert_eq!(unknown, Err(200));
-        let malformed = verify("ES256", b"not DER", b"", &[]).map_err(|e| e.code());
-        assert_eq!(malformed, Err(100));
     }
 }
