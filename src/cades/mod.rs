@@ -271,8 +271,7 @@ fn content_scope(sd: &SignedData<'_>, content: Content<'_>) -> SignatureScope {
         None
     } else {
         Some(
-            const_oid::db::DB
-                .by_oid(&sd.content_type)
+            crate::util::short_name(&sd.content_type)
                 .map_or_else(|| alloc::format!("{}", sd.content_type), String::from),
         )
     };
