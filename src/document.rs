@@ -207,6 +207,22 @@ impl DocumentVerifier {
         self.cms.update(chunk)
     }
 
+    /// The digest algorithms a host that hashes the content itself must use
+    /// ([`Self::set_digests`]); empty when digests cannot stand for the content.
+    pub fn required_digests(&self) -> Vec<HashAlgorithm> {
+        self.cms.required_digests()
+    }
+
+    /// The detached content's digests and length, hashed by the host, instead of
+    /// [`Self::update`] (see [`cades::Streamed::set_digests`]).
+    pub fn set_digests(
+        &mut self,
+        digests: &[(HashAlgorithm, &[u8])],
+        length: u64,
+    ) -> Result<(), Error> {
+        self.cms.set_digests(digests, length)
+    }
+
     /// The number of content bytes given so far.
     pub fn length(&self) -> u64 {
         self.cms.length()

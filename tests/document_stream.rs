@@ -97,3 +97,47 @@ fn what_is_not_a_signature_is_refused_as_verify_refuses_it() {
         assert_eq!(e.code(), f.code());
     }
 }
+
+#[test]
+fn digests_hashed_by_the_host_stand_for_the_content() {
+    use imza::crypto::{digest, HashAlgorithm};
+    let trust = trust();
+    let opts = options(&trust);
+    let mut v = DocumentVerifier::new(DETACHED).unwrap();
+    let algs = v.required_digests();
+    assert_eq!(algs, [HashAlgorithm::Sha256]);
+    let good = digest(HashAlgorithm::Sha256, CONTENT);
+    v.set_digests(
+        &[(HashAlgorithm::Sha256, good.as_ref())],
+        CONTENT.len() as u64,
+    )
+    .unwrap();
+    assert_eq!(v.update(b"x").unwrap_err().code(), 105);
+    let r = v.verify(&opts).unwrap();
+    assert_eq!(r.indication, Indication::TOTAL_PASSED);
+    assert_eq!(r.signatures[0].scope[0].length, Some(CONTENT.len() as u64));
+
+    // Another content's digest fails; a missing or short digest is refused.
+    let mut v = DocumentVerifier::new(DETACHED).unwrap();
+    let other = digest(HashAlgorithm::Sha256, b"other");
+    v.set_digests(&[(HashAlgorithm::Sha256, other.as_ref())], 5)
+        .unwrap();
+    assert_eq!(
+        v.verify(&opts).unwrap().sub_indication,
+        Some(SubIndication::HASH_FAILURE)
+    );
+    let mut v = DocumentVerifier::new(DETACHED).unwrap();
+    assert_eq!(v.set_digests(&[], 0).unwrap_err().code(), 105);
+    assert_eq!(
+        v.set_digests(&[(HashAlgorithm::Sha256, &good.as_ref()[..31])], 0)
+            .unwrap_err()
+            .code(),
+        105
+    );
+    let mut a = DocumentVerifier::new(ATTACHED).unwrap();
+    assert!(a.required_digests().is_empty());
+    assert!(matches!(
+        a.set_digests(&[(HashAlgorithm::Sha256, good.as_ref())], 1),
+        Err(Error::ContentGivenTwice)
+    ));
+}

@@ -7,7 +7,7 @@ use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
 use super::{check_content, required_digests, unarmor, verify_parsed, Content, VerifyOptions};
-use crate::crypto::{DigestValue, Hasher};
+use crate::crypto::{DigestValue, HashAlgorithm, Hasher};
 use crate::error::Error;
 use crate::report::Report;
 
@@ -24,6 +24,8 @@ pub struct Streamed {
     length: u64,
     /// Whether any content was given (an empty chunk counts: empty content is content).
     given: bool,
+    /// Whether a signer signs the content itself, so digests cannot stand for it.
+    bytes_needed: bool,
 }
 
 impl core::fmt::Debug for Streamed {
@@ -45,6 +47,10 @@ impl Streamed {
         };
         let sd = crate::cms::parse(&der)?;
         let attached = check_content(&sd, Content::DetachedDigests(&[])).is_err();
+        let bytes_needed = sd
+            .signers
+            .iter()
+            .any(crate::cms::verify::needs_content_bytes);
         let hashers = if attached {
             Vec::new()
         } else {
@@ -58,6 +64,7 @@ impl Streamed {
             digests: None,
             length: 0,
             given: false,
+            bytes_needed,
         })
     }
 
@@ -84,6 +91,62 @@ impl Streamed {
             h.update(chunk);
         }
         self.length += chunk.len() as u64;
+        self.given = true;
+        Ok(())
+    }
+
+    /// The digest algorithms the detached content must be hashed with, for a host that
+    /// hashes it elsewhere ([`Self::set_digests`]); empty when the signature carries its
+    /// content or a signer signs the content itself (Ed25519 without signed attributes),
+    /// which digests cannot serve.
+    pub fn required_digests(&self) -> Vec<HashAlgorithm> {
+        if self.bytes_needed {
+            return Vec::new();
+        }
+        self.hashers.iter().map(Hasher::algorithm).collect()
+    }
+
+    /// The detached content's digests, computed by the host (a browser's Web Crypto, which
+    /// hashes a file in memory several times faster than WebAssembly), one per
+    /// [`Self::required_digests`] algorithm, and its length. Instead of [`Self::update`].
+    ///
+    /// Errors ([`Error::InvalidOptions`]): content already given, a digest missing or of
+    /// the wrong length, or a signature these digests cannot serve.
+    pub fn set_digests(
+        &mut self,
+        digests: &[(HashAlgorithm, &[u8])],
+        length: u64,
+    ) -> Result<(), Error> {
+        if self.attached {
+            return Err(Error::ContentGivenTwice);
+        }
+        if self.given || self.digests.is_some() {
+            return Err(Error::InvalidOptions {
+                reason: "content digests given after content",
+            });
+        }
+        let required = self.required_digests();
+        if required.is_empty() {
+            return Err(Error::InvalidOptions {
+                reason: "this signature needs the content itself, not its digests",
+            });
+        }
+        let mut values = Vec::with_capacity(required.len());
+        for alg in required {
+            let value = digests
+                .iter()
+                .find(|(a, _)| *a == alg)
+                .map(|(_, v)| *v)
+                .filter(|v| v.len() == alg.output_len())
+                .ok_or(Error::InvalidOptions {
+                    reason:
+                        "a content digest the signature needs is missing or of the wrong length",
+                })?;
+            values.push(DigestValue::from_precomputed(alg, value));
+        }
+        self.hashers.clear();
+        self.digests = Some(values);
+        self.length = length;
         self.given = true;
         Ok(())
     }

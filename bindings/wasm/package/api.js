@@ -138,6 +138,29 @@ export class DocumentVerifier {
   }
 
   /**
+   * Gives the whole content at once: hashed with the platform's Web Crypto when it has one
+   * (several times faster than hashing in WebAssembly), else through update().
+   */
+  async updateWhole(content) {
+    const core = this.#live();
+    const data = bytes(content, "content");
+    const subtle = globalThis.crypto && globalThis.crypto.subtle;
+    const names = core.needsContent ? core.requiredDigests() : [];
+    if (!subtle || names.length === 0) {
+      this.update(data);
+      return;
+    }
+    const digests = await Promise.all(names.map((n) => subtle.digest(n, data)));
+    const joined = new Uint8Array(digests.reduce((n, d) => n + d.byteLength, 0));
+    let at = 0;
+    for (const d of digests) {
+      joined.set(new Uint8Array(d), at);
+      at += d.byteLength;
+    }
+    call(() => core.setDigests(names, joined, data.byteLength));
+  }
+
+  /**
    * Reads `content` to its end into update(): a Uint8Array, an ArrayBuffer, a Blob or
    * File (streamed), a ReadableStream or any async iterable of Uint8Array.
    * `onProgress(bytesHashed)` is called after each chunk.
@@ -163,7 +186,7 @@ export class DocumentVerifier {
         report(this.bytesHashed);
       }
     } else {
-      this.update(content);
+      await this.updateWhole(content);
       report(this.bytesHashed);
     }
   }

@@ -179,7 +179,9 @@ export class DocumentVerifier {
   readonly bytesHashed: number;
   /** Hashes the next piece of the content (ImzaError 102 for a signature that carries its content). */
   update(chunk: Uint8Array | ArrayBuffer): void;
-  /** Reads `content` to its end into update(). */
+  /** Gives the whole content at once, hashed with Web Crypto when the platform has it. */
+  updateWhole(content: Uint8Array | ArrayBuffer): Promise<void>;
+  /** Reads `content` to its end: bytes through updateWhole(), streams and files chunk by chunk through update(). */
   updateFrom(content: ContentInput, onProgress?: (bytesHashed: number) => void): Promise<void>;
   /** Validates every signature over the content given; releases the verifier. */
   finish(): Promise<Report>;

@@ -46,6 +46,53 @@ impl DocumentVerifier {
         Ok(self.inner.update(chunk)?)
     }
 
+    /// The digest algorithms (Web Crypto names: `"SHA-256"` ...) a host that hashes the
+    /// content itself must use for `setDigests`; empty when digests cannot stand for the
+    /// content (then `update` it).
+    #[wasm_bindgen(js_name = requiredDigests)]
+    pub fn required_digests(&self) -> Vec<String> {
+        self.inner
+            .required_digests()
+            .into_iter()
+            .map(|a| a.name().to_string())
+            .collect()
+    }
+
+    /// The content's digests computed by the host (Web Crypto), one per `requiredDigests`
+    /// name, concatenated in that order in `values`, and the content's length; instead of
+    /// `update`.
+    #[wasm_bindgen(js_name = setDigests)]
+    pub fn set_digests(
+        &mut self,
+        names: Vec<String>,
+        values: &[u8],
+        length: f64,
+    ) -> Result<(), Failure> {
+        let mut digests = Vec::new();
+        let mut rest = values;
+        for name in &names {
+            let alg = self
+                .inner
+                .required_digests()
+                .into_iter()
+                .find(|a| a.name() == name.as_str())
+                .ok_or_else(|| crate::options::invalid("a digest the signature does not need"))?;
+            let (value, tail) = rest.split_at_checked(alg.output_len()).ok_or_else(|| {
+                crate::options::invalid("the digests are shorter than their algorithms")
+            })?;
+            digests.push((alg, value));
+            rest = tail;
+        }
+        if !length.is_finite() || length < 0.0 {
+            return Err(crate::options::invalid(
+                "the content length is a number of bytes",
+            ));
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let length = length as u64;
+        Ok(self.inner.set_digests(&digests, length)?)
+    }
+
     /// The number of content bytes hashed so far.
     #[wasm_bindgen(getter, js_name = bytesHashed)]
     pub fn bytes_hashed(&self) -> f64 {
