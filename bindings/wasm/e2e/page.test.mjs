@@ -284,6 +284,8 @@ function suite({ STRINGS }) {
     // The drop zone: a focusable button, reached with Tab; Enter opens the file picker.
     const zone = page.getByRole("button", { name: /Drop the signed file here/ });
     assert.equal(await zone.getAttribute("id"), "dropzone");
+    // The picker opens once the module has loaded (a busy machine takes a while).
+    await page.waitForFunction(() => document.body.dataset.state === "ready", null, { timeout: 60_000 });
     await tabToDropzone();
     const [chooser] = await Promise.all([page.waitForEvent("filechooser", { timeout: 10_000 }), page.keyboard.press("Enter")]);
     assert.equal(await chooser.element().getAttribute("id"), "signature-input");
