@@ -6,7 +6,8 @@
 # version pinned in bindings/wasm/Cargo.toml, node, gcc, valgrind, openssl, python3, pcscd
 # with vsmartcard-vpcd (and libpcsclite1, loaded at run time; the build needs no PC/SC
 # development package), opensc-tool; optional:
-# chromium (browser test), nightly + cargo-fuzz (fuzz smoke run). `.ci/run` installs them.
+# chromium and chromium-driver (browser tests; required under CI=true), nightly + cargo-fuzz
+# (fuzz smoke run). `.ci/run` installs them.
 #
 # Usage: bash scripts/test.sh            (everything)
 #        IMZA_FUZZ_SECONDS=60 bash scripts/test.sh
@@ -73,13 +74,18 @@ step "wasm32 core build without a C compiler"
 CC=/bin/false cargo build -p imza --target wasm32-unknown-unknown --no-default-features
 CC=/bin/false cargo build -p imza --target wasm32-unknown-unknown --no-default-features --features rand
 
-step "WASM bindings in Node"
+step "npm package imza: build (package, page, verify-only size), Node tests, install from the packed tarball"
+bash bindings/wasm/build.sh verify-only
 bash bindings/wasm/tests/run.sh
 if command -v chromium >/dev/null 2>&1; then
-  step "WASM bindings in headless Chromium"
+  step "npm package in headless Chromium (the shared cases), wasm-bindgen-test in Node and Chromium"
   bash bindings/wasm/tests/browser.sh
+  bash bindings/wasm/tests/wasm-bindgen-test.sh
+  step "the verification page end to end (Playwright over Debian's chromium; no request while verifying)"
+  CI=${CI:-true} UPDATE_DOCS_SCREENSHOT=0 bash bindings/wasm/e2e/run.sh
 else
-  echo "SKIPPED: chromium is not installed; the browser test did not run" >&2
+  echo "SKIPPED: chromium is not installed; the browser tests did not run" >&2
+  [ "${CI:-}" = true ] && exit 1
 fi
 
 step "1 GiB detached CMS verification: imza exits 0 with peak RSS under 32 MiB (figures are informative)"
