@@ -138,6 +138,9 @@ function suite({ STRINGS }) {
       });
     });
     page = await context.newPage();
+    // File choosers are intercepted from the start: interception switched on by the first
+    // waitForEvent("filechooser") races the key press that opens the picker.
+    page.on("filechooser", () => {});
     page.on("pageerror", (e) => pageErrors.push(e.message));
   });
 
@@ -356,10 +359,9 @@ function suite({ STRINGS }) {
   });
 
   test("200 MB detached: the content streamed from #content-input, the progress bar moving, TOTAL_PASSED", async () => {
-    // The .p7s through the picker the drop zone opens with Enter.
-    await tabToDropzone();
-    const [chooser] = await Promise.all([page.waitForEvent("filechooser", { timeout: 10_000 }), page.keyboard.press("Enter")]);
-    assert.equal(await verified(() => chooser.setFiles(fx.bigSig)), "needs-content");
+    // The .p7s through the signature input (the keyboard path to the picker is the
+    // accessibility test's; a second picker in one page was flaky in headless Chromium).
+    assert.equal(await verified(() => page.setInputFiles("#signature-input", fx.bigSig)), "needs-content");
     assert.ok(await page.locator("#content-input").isVisible(), "the content input is shown");
 
     // The content by path (Playwright hands Chromium the path; nothing goes through the protocol).

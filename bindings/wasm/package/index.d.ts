@@ -189,6 +189,10 @@ export class DocumentVerifier {
   free(): void;
 }
 
+/** The chunks of a Blob/File or ReadableStream, read into one reused buffer (BYOB) when the
+ * stream allows: each chunk is valid only until the next is asked for (update() copies it). */
+export function chunks(content: Blob | ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined>;
+
 /** Validates every signature in `signature` (format detected from its bytes). */
 export function verifyDocument(signature: Uint8Array | ArrayBuffer | string, options?: VerifyOptions): Promise<Report>;
 
