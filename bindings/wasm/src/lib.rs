@@ -5,7 +5,7 @@
 //! returns what the other faces return: the report as `imza verify --json` prints it, the
 //! core's error codes. The package's JavaScript (`package/api.js`) adds what JavaScript
 //! callers expect and Rust cannot give synchronously: `async` functions whose online
-//! revocation goes through the caller's `fetch` (see [`exchanges`]), streams, and the
+//! revocation goes through the caller's `fetch` (see [`Exchanges`]), streams, and the
 //! `ImzaError` class. No validation logic lives here or there.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

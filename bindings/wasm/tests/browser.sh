@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Runs the WASM test cases (cases.mjs, the same ones Node runs) in headless Chromium.
-#   bash bindings/wasm/tests/browser.sh
+# Runs the WASM test cases (cases.mjs, the same ones Node runs) in headless Chromium, with
+# the npm package loaded as a browser loads it: pkg/index.js and `await init()`.
+#   bash bindings/wasm/tests/browser.sh            # builds the package first
+#   IMZA_WASM_NO_BUILD=1 bash bindings/wasm/tests/browser.sh   # uses the pkg/ already built
 # Needs Debian's chromium (apt-get install -y chromium chromium-driver) and Node.js.
-# Builds the web package, serves it on 127.0.0.1, loads the test page with --dump-dom and
-# passes only if the page wrote "PASS <n>" for all n cases. Exits non-zero otherwise.
+# Serves pkg/, the test modules and test-vectors/ on 127.0.0.1, loads the test page with
+# --dump-dom and passes only if the page wrote "PASS <n>" for all n cases. Exits non-zero
+# otherwise.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,7 +17,10 @@ command -v "$chromium" >/dev/null || {
   exit 1
 }
 
-bash "$here/../build.sh" web
+if [ -z "${IMZA_WASM_NO_BUILD:-}" ]; then
+  bash "$here/../build.sh"
+fi
+[ -f "$here/../pkg/index.js" ] || { echo "browser.sh: $here/../pkg/index.js not built (bash bindings/wasm/build.sh)" >&2; exit 1; }
 version=$(sed -n '/^\[workspace\.package\]/,/^\[/s/^version *= *"\([^"]*\)".*/\1/p' "$root/Cargo.toml")
 
 work=$(mktemp -d)

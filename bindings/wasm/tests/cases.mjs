@@ -1,6 +1,9 @@
 // The WASM test cases, shared by Node (verify.test.mjs, node:test) and headless Chromium
-// (browser.sh). Each case gets the loaded package and an `assert` with the node:assert
-// subset used here: equal, deepEqual, throws(fn, { name, code, message }).
+// (browser.sh): the npm package as each platform loads it (Node: pkg/node.mjs, no init;
+// browser: pkg/index.js after `await init()`). Each case gets the package, an `assert` with
+// the node:assert subset used here (equal, deepEqual, ok, throws(fn, { name, code, message }),
+// rejects(promise, { ... })) and `env`: `{ version, load(path) }`, where load gives the bytes
+// of a repository file (Node: the file system; browser: the test server). A case may be async.
 import { message, ed25519, rsa2048, p256 } from "./fixtures.mjs";
 
 /** Hex to bytes. */
@@ -28,10 +31,13 @@ const valid = [
 /** What every thrown error must look like, for a code and a message. */
 const imzaError = (code, text) => ({ name: "ImzaError", code, message: text });
 
-/** The cases: [name, (imza, assert, expect) => void]; `expect.version` is the crate version. */
+const AT = "2027-01-01T00:00:00Z";
+const P256 = "test-vectors/pki/ecdsa-p256";
+
+/** The cases: [name, (imza, assert, env) => void | Promise]; `env.version` is the crate version. */
 export const cases = [
-  ["version() is the crate version", (imza, assert, expect) => {
-    assert.equal(imza.version(), expect.version);
+  ["version() is the crate version", (imza, assert, env) => {
+    assert.equal(imza.version(), env.version);
   }],
   ["algorithms() lists the JOSE names", (imza, assert) => {
     assert.deepEqual(imza.algorithms(), [
@@ -94,5 +100,72 @@ export const cases = [
       () => imza.verifySignature("ES256", hex(p256.spki).slice(0, 20), msg, hex(p256.es256)),
       imzaError(100, /^malformed /),
     );
+  }],
+  ["the thrown value is an instance of the package's ImzaError", (imza, assert) => {
+    let caught;
+    try {
+      imza.verifySignature("ES256", hex(p256.spki), flip(msg, 0), hex(p256.es256));
+    } catch (e) {
+      caught = e;
+    }
+    assert.equal(caught instanceof imza.ImzaError, true);
+    assert.equal(caught.code, 300);
+    assert.equal(typeof imza.describe(300), "string");
+  }],
+  // Real documents: the same verdicts in every JavaScript engine.
+  ["the sample contract (CAdES-B-LT) verifies: TOTAL_PASSED", async (imza, assert, env) => {
+    const report = await imza.verifyDocument(await env.load("test-vectors/sample/contract.p7m"), {
+      trust: await env.load(`${P256}/root.pem`),
+      at: AT,
+    });
+    assert.equal(report.indication, "TOTAL_PASSED");
+    assert.equal(report.validation_time, AT);
+    assert.equal(report.signatures[0].level, "CAdES-BASELINE-LT");
+    assert.equal(report.signatures[0].signer.subject, "CN=P-256 Signer,O=Imza Test,C=AZ");
+  }],
+  ["a tampered attached signature: TOTAL_FAILED / HASH_FAILURE", async (imza, assert, env) => {
+    const report = await imza.verifyDocument(await env.load("test-vectors/cms/ossl-ec-attached-tampered.p7m"), {
+      trust: await env.load(`${P256}/root.pem`),
+      at: AT,
+      revocation: "skip",
+    });
+    assert.deepEqual([report.indication, report.sub_indication], ["TOTAL_FAILED", "HASH_FAILURE"]);
+  }],
+  ["detached content as bytes, as a Blob and in 7-byte chunks: the same report", async (imza, assert, env) => {
+    const signature = await env.load("test-vectors/cms/ossl-ec-cades-detached.p7s");
+    const content = await env.load("test-vectors/cms/content.txt");
+    const options = {
+      trust: await env.load(`${P256}/root.pem`),
+      crls: [await env.load(`${P256}/root.crl`), await env.load(`${P256}/intermediate.crl`)],
+      at: AT,
+    };
+    const whole = await imza.verifyDocument(signature, { ...options, detached: content });
+    assert.equal(whole.indication, "TOTAL_PASSED");
+    const blob = await imza.verifyDocument(signature, { ...options, detached: new Blob([content]) });
+    assert.deepEqual(blob, whole);
+    const v = new imza.DocumentVerifier(signature, options);
+    for (let i = 0; i < content.length; i += 7) v.update(content.subarray(i, i + 7));
+    assert.deepEqual(await v.finish(), whole);
+  }],
+  ["an untrusted root: INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND", async (imza, assert, env) => {
+    const report = await imza.verifyDocument(await env.load("test-vectors/sample/contract.p7m"), {
+      trust: await env.load("test-vectors/pki/rsa/root.pem"),
+      at: AT,
+    });
+    assert.deepEqual([report.indication, report.sub_indication], ["INDETERMINATE", "NO_CERTIFICATE_CHAIN_FOUND"]);
+  }],
+  ["not a signature (XML): ImzaError 103", async (imza, assert) => {
+    await assert.rejects(imza.verifyDocument(new TextEncoder().encode("<?xml version='1.0'?><a/>")), {
+      name: "ImzaError",
+      code: 103,
+    });
+  }],
+  ["parseCertificate and createChallenge work here too", async (imza, assert, env) => {
+    const { certificates } = imza.parseCertificate(await env.load(`${P256}/login.der`));
+    assert.equal(certificates[0].subject, "CN=P-256 Login,O=Imza Test,C=AZ");
+    const a = imza.createChallenge();
+    const b = imza.createChallenge();
+    assert.equal(a.nonce.length, 44);
+    assert.ok(a.nonce !== b.nonce, "two challenges differ");
   }],
 ];
