@@ -1,4 +1,4 @@
-//! `imza-limbo LIMBO.json [--exceptions FILE] > results.json`
+//! `imza-limbo LIMBO.json[.bz2] [--exceptions FILE] > results.json`
 //!
 //! Runs every x509-limbo testcase through imza's path validator, writes the limbo result
 //! format to stdout and the summary (counts, skip reasons, known differences, wrong
@@ -8,7 +8,7 @@
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: imza-limbo LIMBO.json [--exceptions EXCEPTIONS.json]";
+const USAGE: &str = "usage: imza-limbo LIMBO.json[.bz2] [--exceptions EXCEPTIONS.json]";
 
 fn main() -> ExitCode {
     match run() {
@@ -40,18 +40,25 @@ fn run() -> Result<ExitCode, String> {
         }
     }
     let limbo_path = limbo_path.ok_or(USAGE)?;
-    let text = std::fs::read_to_string(&limbo_path).map_err(|e| format!("{limbo_path}: {e}"))?;
-    let limbo: imza_limbo::Limbo =
-        serde_json::from_str(&text).map_err(|e| format!("{limbo_path}: {e}"))?;
+    let started = std::time::Instant::now();
+    let limbo = imza_limbo::load(std::path::Path::new(&limbo_path))?;
+    let loaded = started.elapsed();
     let exceptions = std::fs::read_to_string(&exceptions_path)
         .map_err(|e| format!("{}: {e}", exceptions_path.display()))?;
     let exceptions = imza_limbo::exceptions::load(&exceptions)?;
 
+    let started = std::time::Instant::now();
     let report = imza_limbo::run(&limbo, &exceptions)?;
+    let ran = started.elapsed();
     let json = serde_json::to_string_pretty(&report.to_limbo_json())
         .map_err(|e| format!("writing results: {e}"))?;
     println!("{json}");
     eprint!("{}", report.summary());
+    eprintln!(
+        "\ntime: {:.2} s to read the file, {:.2} s to run the cases",
+        loaded.as_secs_f64(),
+        ran.as_secs_f64()
+    );
     if limbo.testcases.iter().all(|t| t.validation_time.is_some()) {
         eprintln!();
     } else {

@@ -13,16 +13,12 @@
 //! and the anchor are subordinate CAs (BR 7.1.2.6 / 7.1.2.10), the anchor is the root CA
 //! (BR 7.1.2.1).
 
-use std::net::IpAddr;
-
-use const_oid::db::{rfc4519, rfc5280 as o, rfc5912};
+use const_oid::db::{rfc5280 as o, rfc5912};
 use const_oid::ObjectIdentifier;
-use der::asn1::{Ia5StringRef, PrintableStringRef, Utf8StringRef};
 use der::Decode;
 use imza::crypto::{Curve, KeyKind, PublicKey};
 use imza::path::{ParsedCert, ValidPath};
 use x509_cert::crl::CertificateList;
-use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{
     AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, KeyUsages, SubjectKeyIdentifier,
 };
@@ -204,52 +200,10 @@ fn subscriber(c: &ParsedCert) -> Result<(), String> {
             "subjectAltName is critical with a non-empty subject (BR 7.1.2.7.12)".into()
         });
     }
-    common_names(c)
-}
-
-/// BR 7.1.4.3: a subject commonName is a character-for-character copy of a dNSName in
-/// subjectAltName, or an IP address of an iPAddress entry in its canonical text form
-/// (RFC 3986 §3.2.2 dotted decimal for IPv4, RFC 5952 §4 for IPv6).
-fn common_names(c: &ParsedCert) -> Result<(), String> {
-    for rdn in c.cert.tbs_certificate.subject.0.iter() {
-        for atv in rdn.0.iter() {
-            if atv.oid != rfc4519::CN {
-                continue;
-            }
-            let cn = atv
-                .value
-                .decode_as::<Utf8StringRef<'_>>()
-                .map(|s| s.as_str().to_string())
-                .or_else(|_| {
-                    atv.value
-                        .decode_as::<PrintableStringRef<'_>>()
-                        .map(|s| s.as_str().to_string())
-                })
-                .or_else(|_| {
-                    atv.value
-                        .decode_as::<Ia5StringRef<'_>>()
-                        .map(|s| s.as_str().to_string())
-                })
-                .map_err(|_| "commonName in an unexpected string type (BR 7.1.4.3)")?;
-            let in_san = c.subject_alt_names.iter().any(|g| match g {
-                GeneralName::DnsName(d) => d.as_str() == cn,
-                GeneralName::IpAddress(octets) => cn
-                    .parse::<IpAddr>()
-                    .ok()
-                    .filter(|ip| ip.to_string() == cn)
-                    .is_some_and(|ip| match ip {
-                        IpAddr::V4(a) => a.octets().as_slice() == octets.as_bytes(),
-                        IpAddr::V6(a) => a.octets().as_slice() == octets.as_bytes(),
-                    }),
-                _ => false,
-            });
-            if !in_san {
-                return Err(format!(
-                    "commonName {cn:?} is not a copy of a subjectAltName entry (BR 7.1.4.3)"
-                ));
-            }
-        }
-    }
+    // BR 7.1.4.3 (the subject CN copies a SAN entry) is not checked: the CN is not a name
+    // (RFC 6125 §6.4.4, RFC 9525 §6.3), the host name is matched on the SAN only, and
+    // BetterTLS expects leaves with `CN=EE` or a CN outside the SAN to be accepted, as
+    // rustls-webpki does. limbo's `webpki::cn::*` lint cases are exceptions.
     Ok(())
 }
 

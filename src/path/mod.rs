@@ -276,6 +276,17 @@ impl<'a> Search<'a> {
             {
                 continue;
             }
+            // A CA whose EKU excludes the purpose cannot be on a valid path: route around
+            // it before spending signature checks (check_path judges it again).
+            if !ca_eku_allows(candidate, self.opts.purpose) {
+                if candidate.subject == top.issuer {
+                    self.record(PathError::ChainConstraints {
+                        subject: subject_of(candidate),
+                        constraint: Constraint::ExtendedKeyUsage,
+                    });
+                }
+                continue;
+            }
             match self.issued(candidate, top)? {
                 Issued::Yes => {
                     chain.push(candidate);
@@ -390,6 +401,9 @@ fn check_path(
         if !issuer.key_usage_allows(KeyUsages::KeyCertSign) {
             return Err(constraint(Constraint::NoKeyCertSign));
         }
+        if !ca_eku_allows(issuer, opts.purpose) {
+            return Err(constraint(Constraint::ExtendedKeyUsage));
+        }
         // Certificates below this issuer, leaf excluded, that are not self-issued.
         let below = chain
             .iter()
@@ -454,6 +468,40 @@ fn check_path(
         }
     }
     Ok(())
+}
+
+/// The EKU a CA certificate must allow, when it carries extKeyUsage, to issue (directly or
+/// through CAs below it) certificates for `purpose`: EKU chaining, as Windows, NSS, Go
+/// and Chrome apply it. RFC 5280 §4.2.1.12 defines the extension for end entities only, so
+/// chaining is the platforms' rule, not the RFC's; it stops a CA restricted to, say,
+/// e-mail protection from issuing login or TLS certificates (BetterTLS path building
+/// `tc5`, `tc12`, `tc38`, `tc44`, `tc71`, `tc77`).
+///
+/// Not chained: document signing, as DSS does not: the signing EKUs are many and
+/// unregistered (Adobe, Microsoft, RFC 9336), a leaf without EKU is a valid signer, and
+/// national CAs that issue signing certificates commonly carry only clientAuth and
+/// emailProtection. OCSP signing: a delegated responder is authorised by being issued
+/// directly by the CA it answers for (RFC 6960 §4.2.2.2), and such CAs commonly carry
+/// serverAuth/clientAuth EKUs only (imza's OCSP checks the responder that way, not
+/// through this function's chaining).
+fn chained_eku(purpose: Purpose) -> Option<ObjectIdentifier> {
+    match purpose {
+        Purpose::ServerAuth => Some(o5280::ID_KP_SERVER_AUTH),
+        Purpose::Authentication => Some(o5280::ID_KP_CLIENT_AUTH),
+        Purpose::Timestamping => Some(o5280::ID_KP_TIME_STAMPING),
+        Purpose::DocumentSigning | Purpose::OcspSigning | Purpose::Any => None,
+    }
+}
+
+/// A CA certificate without extKeyUsage, or with the purpose's EKU or
+/// anyExtendedKeyUsage, may issue for `purpose` ([`chained_eku`]).
+fn ca_eku_allows(ca: &ParsedCert, purpose: Purpose) -> bool {
+    match (chained_eku(purpose), &ca.ext_key_usage) {
+        (Some(wanted), Some((ekus, _))) => ekus
+            .iter()
+            .any(|e| *e == wanted || *e == rfc5912::ANY_EXTENDED_KEY_USAGE),
+        _ => true,
+    }
 }
 
 /// EKU purposes that allow document signing when a signer certificate carries an EKU.
