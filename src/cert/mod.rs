@@ -26,9 +26,11 @@ use x509_cert::ext::pkix::{
 };
 pub use x509_cert::Certificate;
 
+pub mod name;
 mod parsed;
 pub(crate) mod person;
 
+pub use name::NameKey;
 pub use parsed::ParsedCert;
 pub use person::Person;
 

@@ -14,6 +14,7 @@ use x509_cert::ext::pkix::{
 };
 use x509_cert::Certificate;
 
+use super::NameKey;
 use crate::crypto::SignatureAlgorithm;
 use crate::error::Error;
 use crate::time::UnixTime;
@@ -51,10 +52,15 @@ pub struct ParsedCert {
     pub signature: Vec<u8>,
     /// `subjectPublicKeyInfo`, DER.
     pub spki: Vec<u8>,
-    /// Subject name, DER (compared byte for byte, as issuer names are).
+    /// Subject name, DER, as encoded.
     pub subject: Vec<u8>,
-    /// Issuer name, DER.
+    /// Issuer name, DER, as encoded.
     pub issuer: Vec<u8>,
+    /// The subject in comparable form (RFC 5280 §7.1, RFC 4518): chaining and
+    /// self-issued tests compare these, not the DER.
+    pub subject_key: NameKey,
+    /// The issuer in comparable form.
+    pub issuer_key: NameKey,
     /// notBefore.
     pub not_before: UnixTime,
     /// notAfter.
@@ -123,6 +129,8 @@ impl ParsedCert {
             spki,
             subject,
             issuer,
+            subject_key: NameKey::of(&t.subject),
+            issuer_key: NameKey::of(&t.issuer),
             not_before: UnixTime::from_x509(&t.validity.not_before),
             not_after: UnixTime::from_x509(&t.validity.not_after),
             basic_constraints: None,
@@ -209,9 +217,15 @@ impl ParsedCert {
         self.basic_constraints.as_ref().is_some_and(|bc| bc.ca)
     }
 
-    /// Self-issued: subject and issuer are the same name (RFC 5280 §3.2).
+    /// Self-issued: subject and issuer are the same name (RFC 5280 §3.2, compared as
+    /// §7.1 says).
     pub fn is_self_issued(&self) -> bool {
-        self.subject == self.issuer
+        self.subject_key == self.issuer_key
+    }
+
+    /// Whether this certificate names `issuer` as its issuer (RFC 5280 §7.1 comparison).
+    pub fn names_issuer(&self, issuer: &ParsedCert) -> bool {
+        self.issuer_key == issuer.subject_key
     }
 
     /// Whether keyUsage allows `bit`; an absent extension allows everything.

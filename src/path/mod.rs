@@ -6,10 +6,9 @@
 //! candidate paths and depth. Each complete candidate is checked; the first that passes is
 //! returned. When all fail, the most specific failure is reported ([`PathError::rank`]).
 //!
-//! Deliberate simplifications, each stated where it applies: names are compared as DER
-//! bytes (no RFC 4518 string preparation), and certificate policies are checked as "every
-//! certificate asserts a required policy or anyPolicy", not with the full RFC 5280 policy
-//! tree (policy mappings and policyConstraints are not processed).
+//! Names are compared as RFC 5280 §7.1 says, after RFC 4518 string preparation
+//! ([`crate::cert::name`], which states the one step left out), for chaining, self-issued
+//! tests and directoryName constraints.
 //!
 //! Trust anchors. RFC 5280 §6.1.1 (d) takes an anchor as a name and a key; RFC 5937 lets an
 //! implementation also apply the constraints in the anchor's certificate. imza does what
@@ -201,7 +200,7 @@ impl<'a> Search<'a> {
 
     /// Did `issuer` sign `child`? Counts against the signature budget.
     fn issued(&mut self, issuer: &ParsedCert, child: &ParsedCert) -> Result<Issued, PathError> {
-        if issuer.subject != child.issuer {
+        if !child.names_issuer(issuer) {
             return Ok(Issued::No);
         }
         if self.signatures_left == 0 {
@@ -272,14 +271,14 @@ impl<'a> Search<'a> {
             if chain.iter().any(|c| c.der == candidate.der)
                 || chain
                     .iter()
-                    .any(|c| c.subject == candidate.subject && c.spki == candidate.spki)
+                    .any(|c| c.subject_key == candidate.subject_key && c.spki == candidate.spki)
             {
                 continue;
             }
             // A CA whose EKU excludes the purpose cannot be on a valid path: route around
             // it before spending signature checks (check_path judges it again).
             if !ca_eku_allows(candidate, self.opts.purpose) {
-                if candidate.subject == top.issuer {
+                if top.names_issuer(candidate) {
                     self.record(PathError::ChainConstraints {
                         subject: subject_of(candidate),
                         constraint: Constraint::ExtendedKeyUsage,

@@ -10,7 +10,6 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use const_oid::db::rfc3280;
-use der::Encode;
 use x509_cert::ext::pkix::constraints::name::GeneralSubtrees;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::NameConstraints;
@@ -188,13 +187,14 @@ fn matches(base: &GeneralName, name: &NameRef<'_>, side: Side) -> Option<bool> {
 }
 
 /// `name` has `base`'s RDNs as a prefix.
+/// RDNs compare as RFC 5280 §7.1 says (RFC 4518 preparation, [`crate::cert::name`]), so
+/// a re-encoded name is neither outside a permitted subtree nor outside an excluded one.
 fn dn_within(base: &Name, name: &Name) -> bool {
     base.0.len() <= name.0.len()
-        && base
-            .0
+        && crate::cert::name::rdn_keys(base)
             .iter()
-            .zip(name.0.iter())
-            .all(|(b, n)| b.to_der().ok() == n.to_der().ok())
+            .zip(crate::cert::name::rdn_keys(name).iter())
+            .all(|(b, n)| b == n)
 }
 
 fn eq_ci(a: &str, b: &str) -> bool {

@@ -10,7 +10,7 @@ use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 use const_oid::db::rfc5280 as o5280;
-use der::{Decode, Encode};
+use der::Decode;
 use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
 use x509_cert::ext::pkix::{CrlReason, KeyUsages};
@@ -33,7 +33,8 @@ pub const MAX_CRL_LEN: usize = 64 * 1024 * 1024;
 #[derive(Clone, Debug)]
 pub struct Crl {
     signed: SignedParts,
-    issuer: Vec<u8>,
+    /// The issuer in comparable form (RFC 5280 §7.1).
+    issuer_key: crate::cert::NameKey,
     /// thisUpdate.
     pub this_update: UnixTime,
     /// nextUpdate.
@@ -148,7 +149,7 @@ impl Crl {
             );
         }
         Ok(Self {
-            issuer: tbs.issuer.to_der().map_err(bad)?,
+            issuer_key: crate::cert::NameKey::of(&tbs.issuer),
             this_update: UnixTime::from_x509(&tbs.this_update),
             next_update: tbs.next_update.as_ref().map(UnixTime::from_x509),
             revoked,
@@ -181,7 +182,7 @@ impl Crl {
 
     /// Whether this CRL is issued by `issuer` (by name); cheap, before [`Crl::check`].
     pub fn issued_by(&self, issuer: &ParsedCert) -> bool {
-        self.issuer == issuer.subject
+        self.issuer_key == issuer.subject_key
     }
 
     /// Verifies the CRL for `cert` (issued by `issuer`) and returns its status at
@@ -192,7 +193,7 @@ impl Crl {
         issuer: &ParsedCert,
         opts: &Options,
     ) -> Result<Status, CrlError> {
-        if !self.issued_by(issuer) || cert.issuer != issuer.subject {
+        if !self.issued_by(issuer) || !cert.names_issuer(issuer) {
             return Err(CrlError::WrongIssuer);
         }
         if !issuer.key_usage_allows(KeyUsages::CRLSign) {

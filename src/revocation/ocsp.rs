@@ -302,7 +302,7 @@ fn authorised_signer(
             continue;
         }
         named = Some(subject_of(&p));
-        let issued_by_ca = p.issuer == issuer.subject
+        let issued_by_ca = p.names_issuer(issuer)
             && SignedParts::split(&p.der, "certificate")
                 .and_then(|s| s.verify(&issuer.spki, &opts.crypto_policy))
                 .is_ok();
@@ -327,7 +327,7 @@ fn authorised_signer(
 
 fn responder_id_matches(id: &ResponderId, c: &ParsedCert) -> bool {
     match id {
-        ResponderId::ByName(n) => n.to_der().is_ok_and(|d| d == c.subject),
+        ResponderId::ByName(n) => crate::cert::NameKey::of(n) == c.subject_key,
         ResponderId::ByKey(k) => {
             key_bits(c).is_ok_and(|bits| digest(HashAlgorithm::Sha1, bits).as_ref() == k.as_bytes())
         }
