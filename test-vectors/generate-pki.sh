@@ -18,14 +18,21 @@
 # and test-vectors/pki/check-with-openssl.sh for OpenSSL's own verdicts.
 #
 # Re-runnable: wipes test-vectors/pki/ (except the hand-written README.md and
-# check-with-openssl.sh) and recreates it.
+# check-with-openssl.sh) and recreates it. `generate-pki.sh path2` re-creates only
+# test-vectors/pki/path2/ (EKU chaining, RFC 4518 names, policy processing) and leaves the
+# other hierarchies, and the fixtures made from their keys, as they are.
 #
-# Usage: bash test-vectors/generate-pki.sh
+# Usage: bash test-vectors/generate-pki.sh [path2]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/pki
 mkdir -p "$out"
-find "$out" -mindepth 1 -maxdepth 1 ! -name README.md ! -name check-with-openssl.sh -exec rm -rf {} +
+ONLY=${1:-}
+case $ONLY in
+  "") find "$out" -mindepth 1 -maxdepth 1 ! -name README.md ! -name check-with-openssl.sh -exec rm -rf {} + ;;
+  path2) rm -rf "$out/path2" ;;
+  *) echo "usage: generate-pki.sh [path2]" >&2; exit 2 ;;
+esac
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -352,6 +359,7 @@ cat_certs() { local o=$1; shift; cat "$@" > "$o"; }
 
 O="/C=AZ/O=Imza Test"
 
+if [[ -z $ONLY ]]; then
 # ==== rsa/ =================================================================================
 # root RSA-4096 -> intermediate RSA-3072 -> RSA-2048 leaves, all SHA-256 (PKCS#1 v1.5),
 # plus signer-pss whose certificate signature is RSASSA-PSS (SHA-256, MGF1-SHA-256, salt 32).
@@ -502,6 +510,147 @@ leaf  "$h" leaf        ec:P-256 intermediate-b leaf_plain        "$O/CN=SameName
 leaf  "$h" leaf-no-aki ec:P-256 intermediate-b leaf_plain_no_aki "$O/CN=SameName Leaf without AKI"
 # decoy first: a validator must not stop at the first name match
 cat_certs "$h/candidates.pem" "$h/intermediate-a.pem" "$h/intermediate-b.pem"
+
+fi # [[ -z $ONLY ]]
+
+# ==== path2/ ===============================================================================
+# Path validation II: EKU chaining, RFC 4518 name comparison, RFC 5280 policy processing.
+# Serials from 0x3000 so that `generate-pki.sh path2` alone keeps them distinct.
+serial=$((0x3000))
+PROFILES=$(profiles "" "" "")$'\n'$(cat <<'PROFILES2'
+
+[ v3_ica_eku_email ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+extendedKeyUsage = emailProtection
+certificatePolicies = 2.5.29.32.0
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+[ v3_ica_eku_client ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+extendedKeyUsage = clientAuth
+certificatePolicies = 2.5.29.32.0
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+[ v3_ica_nc_excluded_dn ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+certificatePolicies = 2.5.29.32.0
+nameConstraints = critical, excluded;dirName:nc_excluded_dn
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+[ nc_excluded_dn ]
+C = AZ
+O = Imza Test
+
+[ v3_ica_pol_map ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+certificatePolicies = 1.3.6.1.4.1.99999.2.1
+policyMappings = critical, 1.3.6.1.4.1.99999.2.1:1.3.6.1.4.1.99999.2.2
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+[ v3_ica_pol_inhibit_map ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+certificatePolicies = 1.3.6.1.4.1.99999.2.1
+policyConstraints = critical, inhibitPolicyMapping:0
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+[ v3_ica_require_explicit ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+certificatePolicies = 2.5.29.32.0
+policyConstraints = critical, requireExplicitPolicy:0
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+[ v3_ica_inhibit_any ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+certificatePolicies = 2.5.29.32.0
+inhibitAnyPolicy = critical, 0
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+[ leaf_pol22 ]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, nonRepudiation
+certificatePolicies = 1.3.6.1.4.1.99999.2.2
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+[ leaf_nopol ]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, nonRepudiation
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+PROFILES2
+)
+h=$out/path2; mkdir -p "$h"
+P="/C=AZ/O=Imza Test"
+root "$h" root ec:P-256 sha256 "$P/CN=Imza Test Path2 Root CA"
+# -- EKU chaining: an e-mail-only CA cannot issue a login certificate; a clientAuth CA can.
+subca "$h" ica-email  ec:P-256 sha256 "$P/CN=Imza Test Email-only CA" root v3_ica_eku_email
+subca "$h" ica-client ec:P-256 sha256 "$P/CN=Imza Test Login CA"      root v3_ica_eku_client
+leaf  "$h" login-under-email  ec:P-256 ica-email  leaf_login "$P/CN=Login under Email-only CA"
+leaf  "$h" login-under-client ec:P-256 ica-client leaf_login "$P/CN=Login under Login CA"
+# Routing: one CA key certified twice under one name, with EKU emailProtection and without
+# EKU; a builder must route around the first (both are in shared-pool.pem, the restricted
+# one first).
+subca "$h" ica-shared-email ec:P-256 sha256 "$P/CN=Imza Test Shared Key CA" root v3_ica_eku_email
+cp "$h/ica-shared-email.key" "$h/ica-shared-plain.key"
+issue "$h/root" "$h/ica-shared-plain" "$P/CN=Imza Test Shared Key CA" v3_intermediate "$CA_START" "$CA_END"
+rm "$h/ica-shared-plain.key"
+leaf "$h" login-shared ec:P-256 ica-shared-email leaf_login "$P/CN=Login under Shared Key CA"
+cat_certs "$h/shared-pool.pem" "$h/ica-shared-email.pem" "$h/ica-shared-plain.pem"
+# -- Names: ica-name's own certificate says PrintableString "Imza Test Name CA"; the leaf it
+# signed names its issuer in UTF8String, other case and doubled spaces (written through
+# ica-name-utf8, a self-signed stand-in with the same key, which is in no chain).
+genkey "$h/ica-name.key" ec:P-256
+# Both the request (OPENSSL_CONF) and the CA's config must allow PrintableString.
+sed 's/^string_mask = utf8only$/string_mask = default/' "$OPENSSL_CONF" > "$work/req-printable.cnf"
+sed -i 's/^string_mask = utf8only$/string_mask = default/' "$h/root/openssl.cnf"
+OPENSSL_CONF=$work/req-printable.cnf issue "$h/root" "$h/ica-name" "$P/CN=Imza Test Name CA" v3_intermediate "$CA_START" "$CA_END"
+sed -i 's/^string_mask = default$/string_mask = utf8only/' "$h/root/openssl.cnf"
+new_ca "$h" ica-name-utf8 sha256 "$PROFILES"
+cp "$h/ica-name.key" "$h/ica-name-utf8.key"
+issue "$h/ica-name-utf8" "$h/ica-name-utf8" "/C=AZ/O=imza  TEST/CN=imza test  NAME ca" v3_root "$CA_START" "$CA_END" -selfsign
+leaf "$h" name-reencoded ec:P-256 ica-name-utf8 leaf_plain "$P/CN=Leaf of a Re-encoded Issuer Name"
+rm -r "$h/ica-name-utf8.key" "$h/ica-name-utf8"   # the stand-in issues nothing else
+openssl x509 -in "$h/ica-name.pem" -noout -subject -nameopt show_type | grep -q 'CN=PRINTABLESTRING:Imza Test Name CA' \
+  || { echo "ica-name subject is not a PrintableString" >&2; exit 1; }
+openssl x509 -in "$h/name-reencoded.pem" -noout -issuer -nameopt show_type,-esc_msb | grep -q 'CN=UTF8STRING:imza test  NAME ca' \
+  || { echo "name-reencoded issuer is not the re-encoded UTF8String" >&2; exit 1; }
+# A directoryName exclusion (C=AZ, O=Imza Test, UTF8String) and a leaf whose subject says
+# O=IMZA  TEST in a PrintableString: excluded all the same.
+subca "$h" ica-nc-excl ec:P-256 sha256 "/C=AZ/O=Other Org/CN=Imza Test Excluding CA" root v3_ica_nc_excluded_dn
+sed -i 's/^string_mask = utf8only$/string_mask = default/' "$h/ica-nc-excl/openssl.cnf"
+OPENSSL_CONF=$work/req-printable.cnf leaf "$h" nc-excluded-reencoded ec:P-256 ica-nc-excl leaf_nopol "/C=AZ/O=IMZA  TEST/CN=Re-encoded Excluded Leaf"
+leaf "$h" nc-elsewhere          ec:P-256 ica-nc-excl leaf_nopol "/C=AZ/O=Elsewhere/CN=Leaf Elsewhere"
+openssl x509 -in "$h/nc-excluded-reencoded.pem" -noout -subject -nameopt show_type | grep -q 'O=PRINTABLESTRING:IMZA  TEST' \
+  || { echo "nc-excluded-reencoded subject is not the re-encoded PrintableString" >&2; exit 1; }
+# -- Policies (RFC 5280 §6.1): a mapping 99999.2.1 -> 99999.2.2; the same mapping under a CA
+# that inhibits mapping; requireExplicitPolicy 0; inhibitAnyPolicy 0 above an anyPolicy CA.
+subca "$h" ica-map ec:P-256 sha256 "$P/CN=Imza Test Mapping CA" root v3_ica_pol_map
+leaf  "$h" pol-mapped ec:P-256 ica-map leaf_pol22 "$P/CN=Leaf with a Mapped Policy"
+subca "$h" ica-inhibit-map ec:P-256 sha256 "$P/CN=Imza Test Mapping-Inhibiting CA" root v3_ica_pol_inhibit_map
+subca "$h" ica-map-2 ec:P-256 sha256 "$P/CN=Imza Test Mapping CA 2" ica-inhibit-map v3_ica_pol_map
+leaf  "$h" pol-map-inhibited ec:P-256 ica-map-2 leaf_pol22 "$P/CN=Leaf under an Inhibited Mapping"
+cat_certs "$h/chain-map-inhibited.pem" "$h/ica-map-2.pem" "$h/ica-inhibit-map.pem"
+subca "$h" ica-require-explicit ec:P-256 sha256 "$P/CN=Imza Test Explicit-Policy CA" root v3_ica_require_explicit
+leaf  "$h" explicit-nopol ec:P-256 ica-require-explicit leaf_nopol  "$P/CN=Leaf without Policies"
+leaf  "$h" explicit-pol   ec:P-256 ica-require-explicit leaf_signer "$P/CN=Leaf with a Policy"
+subca "$h" ica-inhibit-any ec:P-256 sha256 "$P/CN=Imza Test AnyPolicy-Inhibiting CA" root v3_ica_inhibit_any
+subca "$h" ica-any-2 ec:P-256 sha256 "$P/CN=Imza Test AnyPolicy CA" ica-inhibit-any v3_intermediate
+leaf  "$h" pol-any-inhibited ec:P-256 ica-any-2 leaf_signer "$P/CN=Leaf under an Inhibited anyPolicy"
+cat_certs "$h/chain-any-inhibited.pem" "$h/ica-any-2.pem" "$h/ica-inhibit-any.pem"
 
 # ==== CRLs for every CA (except the extra ecdsa-p256 one written above) ====================
 for ca in $(cd "$out" && find . -name openssl.cnf | sort); do

@@ -567,3 +567,193 @@ fn weak_algorithms_are_crypto_constraints_failures() {
     path::validate(&weak, &[], &store, &Options::new(now, Purpose::Any)).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+// ---- path2: EKU chaining, RFC 4518 names, policy processing. Each case's OpenSSL answer is
+// in test-vectors/pki/check-with-openssl.sh (section path2), run by scripts/test.sh.
+
+fn path2(leaf: &str, pool: &[&str], opts: &Options) -> Result<path::ValidPath, PathError> {
+    let leaf = certs(&format!("path2/{leaf}.pem")).remove(0);
+    let pool: Vec<Vec<u8>> = pool
+        .iter()
+        .flat_map(|i| certs(&format!("path2/{i}.pem")))
+        .collect();
+    let refs: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
+    let mut store = TrustStore::new();
+    store
+        .add_pem_or_der(&std::fs::read(pki("path2/root.pem")).unwrap())
+        .unwrap();
+    path::validate(&leaf, &refs, &store, opts)
+}
+
+fn opts2(purpose: Purpose) -> Options {
+    Options::new(at(T2027), purpose)
+}
+
+fn policies(required: &[&str]) -> Options {
+    let mut o = opts2(Purpose::DocumentSigning);
+    o.required_policies = required.iter().map(|p| p.parse().unwrap()).collect();
+    o
+}
+
+fn valid(p: &[&str]) -> path::ValidPolicies {
+    path::ValidPolicies::Some(p.iter().map(|p| p.parse().unwrap()).collect())
+}
+
+const P11: &str = "1.3.6.1.4.1.99999.1.1";
+const P21: &str = "1.3.6.1.4.1.99999.2.1";
+const P22: &str = "1.3.6.1.4.1.99999.2.2";
+
+#[test]
+fn path2_eku_chains_through_cas() {
+    // OpenSSL: error 26 at depth 1 (the CA's purpose).
+    let e = path2(
+        "login-under-email",
+        &["ica-email"],
+        &opts2(Purpose::Authentication),
+    );
+    let e = e.unwrap_err();
+    assert!(e.to_string().contains("Email-only CA"), "{e}");
+    assert_eq!(constraint(Err(e)), Constraint::ExtendedKeyUsage);
+    path2(
+        "login-under-client",
+        &["ica-client"],
+        &opts2(Purpose::Authentication),
+    )
+    .unwrap();
+    // Document signing does not chain EKU (as DSS): the e-mail-only CA's leaf may sign, but
+    // login-under-email's own EKU is clientAuth, which signing does not accept.
+    assert_eq!(
+        constraint(path2(
+            "login-under-email",
+            &["ica-email"],
+            &opts2(Purpose::DocumentSigning)
+        )),
+        Constraint::ExtendedKeyUsage
+    );
+    path2("login-under-email", &["ica-email"], &opts2(Purpose::Any)).unwrap();
+}
+
+#[test]
+fn path2_building_routes_around_a_restricted_ca() {
+    // shared-pool.pem: the emailProtection-only certificate of the CA key first, the one
+    // without EKU second. OpenSSL stops at the first (error 26); imza finds the second.
+    let p = path2(
+        "login-shared",
+        &["shared-pool"],
+        &opts2(Purpose::Authentication),
+    )
+    .unwrap();
+    assert!(p.certs[1].ext_key_usage.is_none(), "the unrestricted copy");
+    assert_eq!(
+        constraint(path2(
+            "login-shared",
+            &["ica-shared-email"],
+            &opts2(Purpose::Authentication)
+        )),
+        Constraint::ExtendedKeyUsage
+    );
+}
+
+#[test]
+fn path2_reencoded_issuer_name_chains() {
+    // ica-name says PrintableString "Imza Test Name CA"; the leaf's issuer field says
+    // UTF8String "imza test  NAME ca" (and O=imza  TEST). OpenSSL: OK.
+    let p = path2(
+        "name-reencoded",
+        &["ica-name"],
+        &opts2(Purpose::DocumentSigning),
+    )
+    .unwrap();
+    assert_ne!(p.certs[0].issuer, p.certs[1].subject, "different DER");
+}
+
+#[test]
+fn path2_reencoded_name_is_still_excluded() {
+    // Excluded dirName C=AZ,O=Imza Test; subject O=IMZA  TEST in a PrintableString.
+    // OpenSSL: error 48.
+    match constraint(path2(
+        "nc-excluded-reencoded",
+        &["ica-nc-excl"],
+        &opts2(Purpose::DocumentSigning),
+    )) {
+        Constraint::NameConstraint { .. } => {}
+        other => panic!("expected a name constraint, got {other:?}"),
+    }
+    path2(
+        "nc-elsewhere",
+        &["ica-nc-excl"],
+        &opts2(Purpose::DocumentSigning),
+    )
+    .unwrap();
+}
+
+#[test]
+fn path2_policy_mapping() {
+    // ica-map asserts 2.1 and maps 2.1 -> 2.2; the leaf asserts 2.2.
+    let p = path2("pol-mapped", &["ica-map"], &policies(&[P21])).unwrap();
+    assert_eq!(p.policies, valid(&[P21]));
+    // 2.2 is the leaf's domain, not the anchor's. OpenSSL: error 43.
+    assert_eq!(
+        constraint(path2("pol-mapped", &["ica-map"], &policies(&[P22]))),
+        Constraint::Policy
+    );
+    // initial-policy-mapping-inhibit. OpenSSL -inhibit_map: error 43.
+    let mut o = policies(&[P21]);
+    o.inhibit_policy_mapping = true;
+    assert_eq!(
+        constraint(path2("pol-mapped", &["ica-map"], &o)),
+        Constraint::Policy
+    );
+    // No requirement: valid, and the report says for which policy.
+    let p = path2("pol-mapped", &["ica-map"], &opts2(Purpose::DocumentSigning)).unwrap();
+    assert_eq!(p.policies, valid(&[P21]));
+}
+
+#[test]
+fn path2_inhibit_policy_mapping() {
+    // ica-inhibit-map (inhibitPolicyMapping 0) -> ica-map-2 (maps 2.1 -> 2.2) -> leaf (2.2).
+    let pool = ["chain-map-inhibited"];
+    assert_eq!(
+        constraint(path2("pol-map-inhibited", &pool, &policies(&[P21]))),
+        Constraint::Policy
+    );
+    let p = path2("pol-map-inhibited", &pool, &opts2(Purpose::DocumentSigning)).unwrap();
+    assert_eq!(p.policies, valid(&[]), "valid for no policy");
+}
+
+#[test]
+fn path2_require_explicit_policy() {
+    // ica-require-explicit: requireExplicitPolicy 0. OpenSSL (-policy anyPolicy): 43 / OK.
+    let pool = ["ica-require-explicit"];
+    assert_eq!(
+        constraint(path2(
+            "explicit-nopol",
+            &pool,
+            &opts2(Purpose::DocumentSigning)
+        )),
+        Constraint::Policy
+    );
+    let p = path2("explicit-pol", &pool, &opts2(Purpose::DocumentSigning)).unwrap();
+    assert_eq!(p.policies, valid(&[P11]));
+}
+
+#[test]
+fn path2_inhibit_any_policy() {
+    // ica-inhibit-any (anyPolicy, inhibitAnyPolicy 0) -> ica-any-2 (anyPolicy only) -> leaf.
+    let pool = ["chain-any-inhibited"];
+    assert_eq!(
+        constraint(path2("pol-any-inhibited", &pool, &policies(&[P11]))),
+        Constraint::Policy
+    );
+    let p = path2("pol-any-inhibited", &pool, &opts2(Purpose::DocumentSigning)).unwrap();
+    assert_eq!(p.policies, valid(&[]));
+    let mut o = opts2(Purpose::DocumentSigning);
+    o.explicit_policy = true;
+    assert_eq!(
+        constraint(path2("pol-any-inhibited", &pool, &o)),
+        Constraint::Policy
+    );
+    // Without the inhibiting CA in the way the same leaf is valid for its policy.
+    let p = path2("explicit-pol", &["ica-require-explicit"], &policies(&[P11])).unwrap();
+    assert_eq!(p.policies, valid(&[P11]));
+}

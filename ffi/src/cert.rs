@@ -141,7 +141,7 @@ fn ders(bytes: &[u8]) -> Result<Vec<Vec<u8>>, imza::Error> {
 /// `{"at", "purpose", "indication": "TOTAL_PASSED" | "TOTAL_FAILED" | "INDETERMINATE",
 /// "sub_indication": ETSI EN 319 102-1 name or null, "reason": text or null, "path": [{subject,
 /// issuer, serial, not_before, not_after, sha256_fingerprint, trust_anchor}, ...] (leaf
-/// first; empty when not valid), "checks", "leaf_policies", "revocation":
+/// first; empty when not valid), "checks", "leaf_policies", "valid_policies", "revocation":
 /// "not_checked_by_request" | "offline" | "online", "revocation_evidence"}`
 ///
 /// - `opts`: from [`crate::document::imza_verify_options_new`] and its `_set_`/`_add_`

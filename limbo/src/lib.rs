@@ -63,12 +63,6 @@ pub const SKIPPED_FEATURES: &[(&str, &str)] = &[
          not ship the PSL to refuse `*.co.uk` or `*.s3.amazonaws.com`",
     ),
     (
-        "has-policy-constraints",
-        "policy constraints: imza does not build the RFC 5280 policy tree \
-         (requireExplicitPolicy and inhibitPolicyMapping are not processed; a critical \
-         policyConstraints extension is refused as an unknown critical extension)",
-    ),
-    (
         "rfc5280-incompatible-with-webpki",
         "non-critical nameConstraints are enforced, not refused: imza takes the CA/B Forum \
          side (the Baseline Requirements allow them non-critical, and \

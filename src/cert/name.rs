@@ -118,7 +118,9 @@ fn prepared(value: &Any) -> Option<String> {
             if v.len() % 2 != 0 {
                 return None;
             }
-            let units = v.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+            let units = v
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes(c.try_into().unwrap_or_default()));
             char::decode_utf16(units)
                 .collect::<Result<String, _>>()
                 .ok()?
@@ -176,6 +178,7 @@ pub(crate) fn prepare(s: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation)]
 mod tests {
     use super::*;
     use der::Decode;

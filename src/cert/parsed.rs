@@ -9,8 +9,8 @@ use der::{Decode, Encode};
 use x509_cert::ext::pkix::constraints::name::GeneralSubtrees;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{
-    BasicConstraints, CertificatePolicies, ExtendedKeyUsage, KeyUsage, KeyUsages, NameConstraints,
-    SubjectAltName,
+    BasicConstraints, CertificatePolicies, ExtendedKeyUsage, InhibitAnyPolicy, KeyUsage, KeyUsages,
+    NameConstraints, PolicyConstraints, PolicyMappings, SubjectAltName,
 };
 use x509_cert::Certificate;
 
@@ -28,6 +28,9 @@ const UNDERSTOOD: &[ObjectIdentifier] = &[
     o5280::ID_CE_ISSUER_ALT_NAME,
     o5280::ID_CE_NAME_CONSTRAINTS,
     o5280::ID_CE_CERTIFICATE_POLICIES,
+    o5280::ID_CE_POLICY_MAPPINGS,
+    o5280::ID_CE_POLICY_CONSTRAINTS,
+    o5280::ID_CE_INHIBIT_ANY_POLICY,
     o5280::ID_CE_SUBJECT_KEY_IDENTIFIER,
     o5280::ID_CE_AUTHORITY_KEY_IDENTIFIER,
     o5280::ID_PE_AUTHORITY_INFO_ACCESS,
@@ -77,6 +80,12 @@ pub struct ParsedCert {
     pub name_constraints: Option<NameConstraints>,
     /// certificatePolicies OIDs.
     pub policies: Vec<ObjectIdentifier>,
+    /// policyMappings (issuerDomainPolicy, subjectDomainPolicy) pairs.
+    pub policy_mappings: Option<Vec<(ObjectIdentifier, ObjectIdentifier)>>,
+    /// policyConstraints and whether the extension is critical.
+    pub policy_constraints: Option<(PolicyConstraints, bool)>,
+    /// inhibitAnyPolicy SkipCerts.
+    pub inhibit_any_policy: Option<u32>,
     /// id-pkix-ocsp-nocheck present (RFC 6960 §4.2.2.2.1).
     pub ocsp_nocheck: bool,
     /// Critical extensions imza does not understand.
@@ -139,6 +148,9 @@ impl ParsedCert {
             subject_alt_names: Vec::new(),
             name_constraints: None,
             policies: Vec::new(),
+            policy_mappings: None,
+            policy_constraints: None,
+            inhibit_any_policy: None,
             ocsp_nocheck: false,
             unknown_critical: Vec::new(),
             cert: cert.clone(),
@@ -203,6 +215,26 @@ impl ParsedCert {
                     // validation uses, so read just those when the rest does not decode.
                     Err(e) => policy_identifiers(v).ok_or_else(|| bad(e))?,
                 };
+            } else if id == PolicyMappings::OID {
+                let m = PolicyMappings::from_der(v).map_err(bad)?;
+                p.policy_mappings = Some(
+                    m.0.iter()
+                        .map(|pm| (pm.issuer_domain_policy, pm.subject_domain_policy))
+                        .collect(),
+                );
+            } else if id == PolicyConstraints::OID {
+                let pc = PolicyConstraints::from_der(v).map_err(bad)?;
+                // RFC 5280 §4.2.1.11: "Conforming CAs MUST NOT issue certificates where
+                // policy constraints is an empty sequence".
+                if pc.require_explicit_policy.is_none() && pc.inhibit_policy_mapping.is_none() {
+                    return Err(Error::Malformed {
+                        what: "certificate extension",
+                        detail: "empty policyConstraints (RFC 5280 §4.2.1.11)".into(),
+                    });
+                }
+                p.policy_constraints = Some((pc, ext.critical));
+            } else if id == InhibitAnyPolicy::OID {
+                p.inhibit_any_policy = Some(InhibitAnyPolicy::from_der(v).map_err(bad)?.0);
             } else if id == rfc6960::ID_PKIX_OCSP_NOCHECK {
                 p.ocsp_nocheck = true;
             } else if ext.critical && !UNDERSTOOD.contains(&id) {

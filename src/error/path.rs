@@ -33,8 +33,14 @@ pub enum Constraint {
     KeyUsage,
     /// The leaf's extendedKeyUsage does not allow the purpose.
     ExtendedKeyUsage,
-    /// A required certificate policy is not asserted.
+    /// No certificate policy is valid for the path, and one is required (the caller's
+    /// policies, or a requireExplicitPolicy in the path).
     Policy,
+    /// A policy extension breaks RFC 5280 policy processing.
+    PolicyProcessing {
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// The anchor is not trusted for this purpose or at this time.
     AnchorConstraints,
     /// An end-entity certificate carries nameConstraints (RFC 5280 §4.2.1.10: CA only).
@@ -53,7 +59,8 @@ impl fmt::Display for Constraint {
             Self::NameConstraint { name } => write!(f, "name {name} violates name constraints"),
             Self::KeyUsage => f.write_str("keyUsage does not allow this purpose"),
             Self::ExtendedKeyUsage => f.write_str("extendedKeyUsage does not allow this purpose"),
-            Self::Policy => f.write_str("no required certificate policy is asserted"),
+            Self::Policy => f.write_str("no required certificate policy is valid for the path"),
+            Self::PolicyProcessing { reason } => write!(f, "certificate policies: {reason}"),
             Self::AnchorConstraints => {
                 f.write_str("the trust anchor is not trusted for this purpose at this time")
             }

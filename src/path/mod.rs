@@ -25,6 +25,9 @@
 //! whose `exceptions.json` gives the reason for every deliberate difference.
 
 mod names;
+mod policy;
+
+pub use policy::ValidPolicies;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -57,6 +60,9 @@ pub struct Budget {
     /// (the OpenSSL "many-constraints" attack, x509-limbo `pathological::nc-dos-*`).
     /// 250 000 is rustls-webpki's figure.
     pub name_constraint_checks: usize,
+    /// Edges of the certificate policy graph (RFC 9618) over one candidate path: CAs that
+    /// assert and map many policies grow it quadratically per level.
+    pub policy_edges: usize,
     /// Most intermediates in one path that are not self-issued: RFC 5280 §6.1.4 (l) counts
     /// max_path_length that way (a self-issued certificate, as in a key rollover, is the
     /// same CA). Exceeding it is not an error: such paths are not built.
@@ -69,6 +75,7 @@ impl Default for Budget {
             signature_checks: 100,
             candidate_paths: 32,
             name_constraint_checks: 250_000,
+            policy_edges: 10_000,
             max_intermediates: 8,
         }
     }
@@ -82,8 +89,17 @@ pub struct Options {
     pub time: UnixTime,
     /// The purpose.
     pub purpose: Purpose,
-    /// When non-empty, every certificate must assert one of these policies (or anyPolicy).
+    /// The user-initial-policy-set (RFC 5280 §6.1.1 (c)). When non-empty, one of these
+    /// policies must be valid for the whole path (policy processing with mappings, as
+    /// RFC 5280 §6.1 and RFC 9618; initial-explicit-policy on).
     pub required_policies: Vec<ObjectIdentifier>,
+    /// initial-explicit-policy (RFC 5280 §6.1.1 (f)) even with no required policy: some
+    /// policy must be valid for the path.
+    pub explicit_policy: bool,
+    /// initial-policy-mapping-inhibit (RFC 5280 §6.1.1 (e)).
+    pub inhibit_policy_mapping: bool,
+    /// initial-any-policy-inhibit (RFC 5280 §6.1.1 (g)).
+    pub inhibit_any_policy: bool,
     /// Acceptable algorithms and key sizes.
     pub crypto_policy: crypto::Policy,
     /// Work limits.
@@ -97,6 +113,9 @@ impl Options {
             time,
             purpose,
             required_policies: Vec::new(),
+            explicit_policy: false,
+            inhibit_policy_mapping: false,
+            inhibit_any_policy: false,
             crypto_policy: crypto::Policy::STRICT,
             budget: Budget::default(),
         }
@@ -112,6 +131,9 @@ pub struct ValidPath {
     pub anchor: TrustAnchor,
     /// Policy OIDs the leaf asserts.
     pub leaf_policies: Vec<ObjectIdentifier>,
+    /// The policies valid for the whole path, in the trust anchor's domain (RFC 5280
+    /// §6.1.5 (g), the user-constrained policy set).
+    pub policies: ValidPolicies,
 }
 
 impl ValidPath {
@@ -316,7 +338,8 @@ impl<'a> Search<'a> {
         }
         self.paths_left -= 1;
         match check_path(chain, anchor, self.opts, &mut self.name_checks_left) {
-            Ok(()) => Ok(Some(ValidPath {
+            Ok(policies) => Ok(Some(ValidPath {
+                policies,
                 certs: chain.iter().map(|c| (*c).clone()).collect(),
                 anchor: anchor.clone(),
                 leaf_policies: chain
@@ -340,7 +363,7 @@ fn check_path(
     anchor: &TrustAnchor,
     opts: &Options,
     name_checks_left: &mut usize,
-) -> Result<(), PathError> {
+) -> Result<ValidPolicies, PathError> {
     let t = opts.time;
     let leaf_is_anchor =
         chain.len() == 1 && chain.first().is_some_and(|c| c.der == anchor.cert.der);
@@ -451,22 +474,43 @@ fn check_path(
         });
     }
     check_purpose(leaf, opts.purpose)?;
-    if !opts.required_policies.is_empty() {
-        let any = o5280::ANY_POLICY;
-        for c in chain {
-            let ok = c
-                .policies
+    if leaf_is_anchor {
+        // No path below the anchor to process (RFC 5280 §6.1 takes the anchor as input):
+        // the policies are what the trusted certificate itself asserts.
+        let asserted = |p: &ObjectIdentifier| {
+            leaf.policies
                 .iter()
-                .any(|p| *p == any || opts.required_policies.contains(p));
-            if !ok {
-                return Err(PathError::ChainConstraints {
-                    subject: subject_of(c),
-                    constraint: Constraint::Policy,
-                });
-            }
+                .any(|l| l == p || *l == o5280::ANY_POLICY)
+        };
+        if opts.required_policies.is_empty() {
+            return Ok(ValidPolicies::Any);
         }
+        let valid: Vec<ObjectIdentifier> = opts
+            .required_policies
+            .iter()
+            .copied()
+            .filter(|p| asserted(p))
+            .collect();
+        if valid.is_empty() {
+            return Err(PathError::ChainConstraints {
+                subject: subject_of(leaf),
+                constraint: Constraint::Policy,
+            });
+        }
+        return Ok(ValidPolicies::Some(valid));
     }
-    Ok(())
+    // Top intermediate first, leaf last.
+    let path: Vec<&ParsedCert> = chain.iter().rev().copied().collect();
+    policy::process(
+        &path,
+        policy::Inputs {
+            user_policies: &opts.required_policies,
+            explicit: opts.explicit_policy || !opts.required_policies.is_empty(),
+            mapping_inhibit: opts.inhibit_policy_mapping,
+            any_policy_inhibit: opts.inhibit_any_policy,
+            max_edges: opts.budget.policy_edges,
+        },
+    )
 }
 
 /// The EKU a CA certificate must allow, when it carries extKeyUsage, to issue (directly or

@@ -308,3 +308,60 @@ fn wildcard_names_cannot_escape_name_constraints() {
         assert_eq!(got.is_ok(), ok, "{permitted:?} / {excluded:?}: {got:?}");
     }
 }
+
+/// Policy processing is polynomial (RFC 9618's graph), and its work is still budgeted: two
+/// CAs that each map 40 policies onto all 40 make 40 + 2 × 1,600 edges.
+#[test]
+fn policy_graph_work_is_budgeted() {
+    use x509_cert::ext::pkix::certpolicy::PolicyInformation;
+    use x509_cert::ext::pkix::{CertificatePolicies, PolicyMapping, PolicyMappings};
+    let oids: Vec<ObjectIdentifier> = (0..40u32)
+        .map(|i| {
+            ObjectIdentifier::new_unwrap("1.3.6.1.4.1.99999.7")
+                .push_arc(i)
+                .unwrap()
+        })
+        .collect();
+    let cp = || {
+        ext(
+            false,
+            &CertificatePolicies(
+                oids.iter()
+                    .map(|o| PolicyInformation {
+                        policy_identifier: *o,
+                        policy_qualifiers: None,
+                    })
+                    .collect(),
+            ),
+        )
+    };
+    let every_to_every = PolicyMappings(
+        oids.iter()
+            .flat_map(|a| {
+                oids.iter().map(|b| PolicyMapping {
+                    issuer_domain_policy: *a,
+                    subject_domain_policy: *b,
+                })
+            })
+            .collect(),
+    );
+    let (kr, k1, k2, kl) = (key(40), key(41), key(42), key(43));
+    let mut ca = ca_exts();
+    ca.push(cp());
+    ca.push(ext(true, &every_to_every));
+    let root = cert("CN=Root", &kr, "CN=Root", &kr, ca_exts());
+    let i1 = cert("CN=I1", &k1, "CN=Root", &kr, ca.clone());
+    let i2 = cert("CN=I2", &k2, "CN=I1", &k1, ca);
+    let leaf = cert("CN=leaf", &kl, "CN=I2", &k2, vec![cp()]);
+    let store = store(&root);
+    let mut o = opts();
+    o.budget.policy_edges = 3_000;
+    assert_eq!(
+        validate(&leaf, &[&i1, &i2], &store, &o).unwrap_err(),
+        PathError::BudgetExceeded {
+            what: "certificate policy graph edges"
+        }
+    );
+    let p = validate(&leaf, &[&i1, &i2], &store, &opts()).unwrap();
+    assert_eq!(p.policies, ValidPolicies::Some(oids.clone()));
+}

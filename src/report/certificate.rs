@@ -84,8 +84,12 @@ pub struct CertificateReport {
     pub path: Vec<PathCertificate>,
     /// The checks a valid path passed; empty when none was found valid.
     pub checks: Vec<&'static str>,
-    /// The certificate policies valid for the leaf (RFC 5280 §6.1.5), dotted OIDs.
+    /// The certificate policies the leaf asserts, dotted OIDs.
     pub leaf_policies: Vec<String>,
+    /// The certificate policies valid for the whole path (RFC 5280 §6.1.5 (g), in the
+    /// trust anchor's domain, after mappings), dotted OIDs; `2.5.29.32.0` (anyPolicy)
+    /// when every policy holds.
+    pub valid_policies: Vec<String>,
     /// How the revocation status was looked for.
     pub revocation: RevocationChecking,
     /// The status found for each checked certificate, leaf first, with every OCSP
@@ -104,6 +108,7 @@ impl CertificateReport {
             path: Vec::new(),
             checks: Vec::new(),
             leaf_policies: Vec::new(),
+            valid_policies: Vec::new(),
             revocation: RevocationChecking::NotCheckedByRequest,
             revocation_evidence: Vec::new(),
         };
@@ -131,6 +136,12 @@ impl CertificateReport {
                     .iter()
                     .map(ToString::to_string)
                     .collect();
+                r.valid_policies = match &valid.policies {
+                    path::ValidPolicies::Any => {
+                        alloc::vec![const_oid::db::rfc5280::ANY_POLICY.to_string()]
+                    }
+                    path::ValidPolicies::Some(v) => v.iter().map(ToString::to_string).collect(),
+                };
             }
             Err(e) => {
                 r.indication = e.indication();

@@ -163,11 +163,13 @@ pub fn have_tool_required_by(require: &str, program: &str, args: &[&str]) -> boo
     false
 }
 
-/// A loopback port free right now, from the system (binding port 0). Prefer it to a fixed
-/// port: a fixed one collides with other test runs on the same machine.
+/// A port free right now, from the system (binding port 0). Prefer it to a fixed port: a
+/// fixed one collides with other test runs on the same machine. Bound on the wildcard
+/// address: servers such as `openssl ocsp -port` bind that, and a port free on 127.0.0.1
+/// alone may be the local end of an outgoing connection on another address.
 #[allow(clippy::panic, reason = "a test fails by panicking")]
 pub fn free_port() -> u16 {
-    match TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()) {
+    match TcpListener::bind("0.0.0.0:0").and_then(|l| l.local_addr()) {
         Ok(addr) => addr.port(),
         Err(e) => panic!("no free loopback port: {e}"),
     }

@@ -120,6 +120,30 @@ vfy OK "$p/leaf-no-aki, candidates b then a"              -attime $AT_2027 -CAfi
 vfy 20 "$p/leaf, only intermediate-a (wrong key)"         -attime $AT_2027 -CAfile $p/root.pem -untrusted $p/intermediate-a.pem $p/leaf.pem
 vfy 7  "$p/leaf-no-aki, only intermediate-a (wrong key)"  -attime $AT_2027 -CAfile $p/root.pem -untrusted $p/intermediate-a.pem $p/leaf-no-aki.pem
 
+# --- path2: EKU chaining, RFC 4518 names, policy processing (tests/path_validation.rs
+# path2_* expects the same answers). OpenSSL's policy check with no -policy takes an EMPTY
+# user-initial-policy-set, not anyPolicy, so "no requirement" is spelled -policy 2.5.29.32.0.
+p=path2; A=(-attime "$AT_2027" -CAfile $p/root.pem); ANY=2.5.29.32.0; P21=1.3.6.1.4.1.99999.2.1
+vfy 26 "$p/login-under-email: CA EKU emailProtection, sslclient"  "${A[@]}" -untrusted $p/ica-email.pem -purpose sslclient $p/login-under-email.pem
+vfy OK "$p/login-under-client: CA EKU clientAuth, sslclient"      "${A[@]}" -untrusted $p/ica-client.pem -purpose sslclient $p/login-under-client.pem
+vfy OK "$p/login-shared via the CA copy without EKU"               "${A[@]}" -untrusted $p/ica-shared-plain.pem -purpose sslclient $p/login-shared.pem
+# OpenSSL takes the first matching issuer and does not route around its purpose failure.
+vfy 26 "$p/login-shared, pool email-only first [OpenSSL limitation; imza routes: VALID]" "${A[@]}" -untrusted $p/shared-pool.pem -purpose sslclient $p/login-shared.pem
+vfy OK "$p/name-reencoded: issuer UTF8String, other case and spaces" "${A[@]}" -x509_strict -untrusted $p/ica-name.pem $p/name-reencoded.pem
+vfy 48 "$p/nc-excluded-reencoded: O=IMZA  TEST PrintableString"    "${A[@]}" -untrusted $p/ica-nc-excl.pem $p/nc-excluded-reencoded.pem
+vfy OK "$p/nc-elsewhere"                                           "${A[@]}" -untrusted $p/ica-nc-excl.pem $p/nc-elsewhere.pem
+vfy OK "$p/pol-mapped, policy 2.1 explicit"                        "${A[@]}" -untrusted $p/ica-map.pem -policy $P21 -explicit_policy $p/pol-mapped.pem
+vfy 43 "$p/pol-mapped, policy 2.2 (the leaf's domain) explicit"    "${A[@]}" -untrusted $p/ica-map.pem -policy 1.3.6.1.4.1.99999.2.2 -explicit_policy $p/pol-mapped.pem
+vfy 43 "$p/pol-mapped, policy 2.1 explicit, inhibit_map"           "${A[@]}" -untrusted $p/ica-map.pem -inhibit_map -policy $P21 -explicit_policy $p/pol-mapped.pem
+vfy OK "$p/pol-mapped, anyPolicy"                                  "${A[@]}" -untrusted $p/ica-map.pem -policy $ANY $p/pol-mapped.pem
+vfy 43 "$p/pol-map-inhibited, policy 2.1 explicit"                 "${A[@]}" -untrusted $p/chain-map-inhibited.pem -policy $P21 -explicit_policy $p/pol-map-inhibited.pem
+vfy OK "$p/pol-map-inhibited, anyPolicy"                           "${A[@]}" -untrusted $p/chain-map-inhibited.pem -policy $ANY $p/pol-map-inhibited.pem
+vfy 43 "$p/explicit-nopol: requireExplicitPolicy 0, anyPolicy"     "${A[@]}" -untrusted $p/ica-require-explicit.pem -policy $ANY $p/explicit-nopol.pem
+vfy OK "$p/explicit-pol: requireExplicitPolicy 0, anyPolicy"       "${A[@]}" -untrusted $p/ica-require-explicit.pem -policy $ANY $p/explicit-pol.pem
+vfy 43 "$p/pol-any-inhibited, policy 1.1 explicit"                 "${A[@]}" -untrusted $p/chain-any-inhibited.pem -policy 1.3.6.1.4.1.99999.1.1 -explicit_policy $p/pol-any-inhibited.pem
+vfy OK "$p/pol-any-inhibited, anyPolicy"                           "${A[@]}" -untrusted $p/chain-any-inhibited.pem -policy $ANY $p/pol-any-inhibited.pem
+vfy 43 "$p/pol-any-inhibited, anyPolicy explicit"                  "${A[@]}" -untrusted $p/chain-any-inhibited.pem -policy $ANY -explicit_policy $p/pol-any-inhibited.pem
+
 echo
 echo "== CRL databases =="
 crls=$(find . -name '*.crl' | wc -l)

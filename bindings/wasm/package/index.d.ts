@@ -243,6 +243,8 @@ export interface CertificateReport {
   path: (CertRef & { sha256_fingerprint?: string; trust_anchor?: boolean; [k: string]: unknown })[];
   checks: unknown;
   leaf_policies: string[];
+  /** Policies valid for the whole path (RFC 5280 §6.1.5), anchor's domain; "2.5.29.32.0" = any. */
+  valid_policies: string[];
   revocation: "not_checked_by_request" | "offline" | "online";
   revocation_evidence: RevocationEvidence[];
   [k: string]: unknown;

@@ -101,12 +101,16 @@ export function cliJson(exe, args) {
   return JSON.parse(r.stdout);
 }
 
-/** A loopback port free right now. */
+/**
+ * A port free right now on every interface: `openssl ocsp -port` binds the wildcard
+ * address, and a port free on 127.0.0.1 alone may be the local end of an outgoing
+ * connection on another address.
+ */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const s = createNetServer();
     s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
+    s.listen(0, () => {
       const { port } = s.address();
       s.close(() => resolve(port));
     });
@@ -130,7 +134,17 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * responder. `{ port, stop() }`.
  */
 export async function ocspResponder() {
-  const port = await freePort();
+  // The port may be taken between freePort() and openssl's bind: try a few.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ocspResponderOn(await freePort());
+    } catch (e) {
+      if (attempt >= 5 || !/Address already in use/.test(e.message)) throw e;
+    }
+  }
+}
+
+async function ocspResponderOn(port) {
   const pki = path.join(root, "test-vectors/pki");
   const child = spawn(
     "openssl",
