@@ -110,6 +110,8 @@ pub mod trust;
 pub mod tsp;
 mod util;
 pub mod webeid;
+pub mod xml;
+pub mod xmldsig;
 
 pub use cades::sign::ToSign;
 pub use cades::{RevocationPolicy, ValidationPolicy, VerifyOptions};

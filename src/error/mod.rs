@@ -26,6 +26,7 @@
 //! | 1150-1199 | JWT / ID token claims                                  | [`ClaimError`]       |
 //! | 1200-1249 | Web eID tokens                                         | [`WebEidError`]      |
 //! | 1250-1299 | Web eID challenges                                     | [`ChallengeError`]   |
+//! | 1300-1349 | XML: parsing, limits, canonicalization                 | [`XmlError`]         |
 //!
 //! Codes are never reused once released; a new variant gets a new code in its block.
 //!
@@ -48,6 +49,7 @@ mod ocsp;
 mod path;
 mod tsp;
 mod webeid;
+mod xml;
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -62,6 +64,7 @@ pub use ocsp::OcspError;
 pub use path::{Constraint, PathError};
 pub use tsp::TspError;
 pub use webeid::WebEidError;
+pub use xml::XmlError;
 
 /// Everything that can go wrong in imza's core.
 ///
@@ -167,6 +170,8 @@ pub enum Error {
     WebEid(Box<WebEidError>),
     /// A Web eID challenge could not be stored or taken; codes 1250-1299.
     Challenge(Box<ChallengeError>),
+    /// An XML document was refused; codes 1300-1349.
+    Xml(Box<XmlError>),
 }
 
 impl Error {
@@ -207,6 +212,7 @@ impl Error {
             Self::Jose(e) => e.code(),
             Self::WebEid(e) => e.code(),
             Self::Challenge(e) => e.code(),
+            Self::Xml(e) => e.code(),
         }
     }
 }
@@ -256,6 +262,7 @@ impl fmt::Display for Error {
             Self::Jose(e) => write!(f, "token: {e}"),
             Self::WebEid(e) => write!(f, "Web eID: {e}"),
             Self::Challenge(e) => write!(f, "Web eID challenge: {e}"),
+            Self::Xml(e) => write!(f, "XML: {e}"),
         }
     }
 }
@@ -486,6 +493,21 @@ const CODES: &[(u32, &str)] = &[
     (1252, "Web eID challenge: invalid store key"),
     (1253, "Web eID challenge: the store is full"),
     (1254, "Web eID challenge: the store failed"),
+    // XML.
+    (1300, "XML: not well-formed"),
+    (
+        1301,
+        "XML: a document type declaration (DTD) is not accepted",
+    ),
+    (1302, "XML: a size, depth or count limit was exceeded"),
+    (1303, "XML: an ID is carried by more than one element"),
+    (1304, "XML: an XML feature imza does not implement"),
+    (
+        1305,
+        "XML signature: elements missing, repeated or out of order",
+    ),
+    (1306, "XML signature: a reference names nothing"),
+    (1307, "XML signature: a target is referenced more than once"),
 ];
 
 #[cfg(test)]

@@ -309,6 +309,20 @@ fn samples() -> Vec<(RangeInclusive<u32>, Error)> {
         ChallengeError::Store { reason: s() },
     ];
     v.extend(challenge.into_iter().map(|e| (1250..=1299, e.into())));
+    let xml = vec![
+        XmlError::Malformed(s()),
+        XmlError::Doctype,
+        XmlError::Limit {
+            what: "x",
+            limit: 1,
+        },
+        XmlError::DuplicateId(s()),
+        XmlError::Unsupported(s()),
+        XmlError::Structure(s()),
+        XmlError::NotFound(s()),
+        XmlError::ReferencedTwice(s()),
+    ];
+    v.extend(xml.into_iter().map(|e| (1300..=1349, e.into())));
     v
 }
 
