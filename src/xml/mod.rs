@@ -6,7 +6,7 @@
 //! The tree is [`roxmltree`]'s (a read-only, namespace-resolving, conforming parser with no
 //! unsafe code and no required `std`); see `docs/xml.md` for why it was chosen over
 //! quick-xml and the young XMLDSig crates. Two things are added here:
-//! - a pre-scan ([`scan`]) that refuses a DOCTYPE, foreign encodings and documents beyond
+//! - a pre-scan (`scan`) that refuses a DOCTYPE, foreign encodings and documents beyond
 //!   [`Limits`] *before* the tree is built, so no limit can be outrun by the tree builder;
 //! - [`c14n`], Canonical XML 1.0 and 1.1 and Exclusive XML Canonicalization 1.0, each with
 //!   and without comments, over an element subtree with one subtree left out (what

@@ -10,7 +10,7 @@
 //!   target;
 //! - the SignedInfo checked is the one inside the Signature element being verified, never
 //!   one found by ID or by search;
-//! - [`Verified::references`] gives, for every reference, the element or file it covered,
+//! - [`Signature::check_references`] gives, for every reference, the element or file it covered,
 //!   so a caller reports (and uses) exactly what was signed.
 //!
 //! Transforms are enveloped-signature and the canonicalization family; XPath and XSLT are
