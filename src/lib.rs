@@ -97,6 +97,7 @@ pub mod cert;
 pub mod cms;
 pub mod crypto;
 mod document;
+mod engine;
 pub mod error;
 pub mod jose;
 pub mod mobile;

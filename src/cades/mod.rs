@@ -10,7 +10,6 @@
 //!
 //! [`sign`] makes CAdES-B-B, B-T and B-LT signatures with any [`crate::crypto::Signer`].
 
-mod policy;
 mod reader;
 pub mod sign;
 mod timestamps;
@@ -22,19 +21,16 @@ use crate::cms::attr;
 use crate::cms::verify::{check_signer, ContentRef, Failure, SignerCheck};
 use crate::cms::{self, SignedData, SignerId, SignerInfo};
 use crate::crypto::{self, DigestValue, HashAlgorithm, PublicKey};
+use crate::engine::{fail, At, Engine};
 use crate::error::Error;
-use crate::path::{self, ParsedCert, PathError, Purpose, ValidPath};
+use crate::path::{ParsedCert, Purpose};
 use crate::report::{
     CertRef, Format, Indication, LegacyLevel, Level, Report, SignatureReport, SignatureScope,
     SignerRef, SubIndication, TimestampKind,
 };
-use crate::revocation::crl::Crl;
-use crate::revocation::{Checker, Evidence, Source};
 use crate::time::UnixTime;
-use crate::transport::Transport;
-use crate::trust::TrustStore;
 
-pub use policy::ValidationPolicy;
+pub use crate::engine::{RevocationPolicy, ValidationPolicy, VerifyOptions};
 #[cfg(feature = "std")]
 pub use reader::verify_reader;
 pub use reader::Streamed;
@@ -46,67 +42,6 @@ pub const MAX_COUNTER_SIGNATURE_DEPTH: usize = 4;
 pub const MAX_COUNTER_SIGNATURES: usize = 16;
 /// Most time-stamps validated on one signature.
 pub const MAX_TIMESTAMPS: usize = 16;
-
-/// What to do about revocation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum RevocationPolicy {
-    /// Do not check, because the caller says so: the report records "revocation not
-    /// checked, by request" and the verdict may pass.
-    Skip,
-    /// Check with the data that is there (embedded, supplied, fetched when online); when
-    /// none is found, warn instead of failing. What `openssl cms -verify` users expect; a
-    /// revocation found still fails.
-    IfAvailable,
-    /// A status must be found for every certificate of the signing chain: without one the
-    /// result is INDETERMINATE / TRY_LATER (EN 319 102-1, as DSS, libdigidocpp and pyHanko
-    /// do). The default.
-    Require,
-}
-
-/// Validation settings.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct VerifyOptions<'a> {
-    /// Trust anchors.
-    pub trust: &'a TrustStore,
-    /// The validation time ("now", or a past or future time to validate at).
-    pub time: UnixTime,
-    /// The current time by the caller's clock (the core reads no clock): revocation data
-    /// and time-stamps dated after it are refused. [`VerifyOptions::new`] sets it to
-    /// `time`; set the real clock when validating at another time.
-    pub now: UnixTime,
-    /// Extra certificates (DER) to build chains with, besides those in the signature.
-    pub extra_certs: Vec<Vec<u8>>,
-    /// Extra DER OCSP responses and CRLs, besides those in the signature.
-    pub ocsp_responses: Vec<Vec<u8>>,
-    /// Extra DER CRLs.
-    pub crls: Vec<Vec<u8>>,
-    /// Revocation handling.
-    pub revocation: RevocationPolicy,
-    /// Fetch OCSP/CRL through this transport (online); `None` is offline.
-    pub transport: Option<&'a dyn Transport>,
-    /// Algorithm acceptance.
-    pub policy: ValidationPolicy,
-}
-
-impl<'a> VerifyOptions<'a> {
-    /// Offline validation at `time` against `trust`; a revocation status is required
-    /// ([`RevocationPolicy::Require`]).
-    pub fn new(trust: &'a TrustStore, time: UnixTime) -> Self {
-        Self {
-            trust,
-            time,
-            now: time,
-            extra_certs: Vec::new(),
-            ocsp_responses: Vec::new(),
-            crls: Vec::new(),
-            revocation: RevocationPolicy::Require,
-            transport: None,
-            policy: ValidationPolicy::default(),
-        }
-    }
-}
 
 /// The signed content, as the caller has it.
 #[derive(Clone, Copy, Debug)]
@@ -326,81 +261,63 @@ fn judge_document_timestamp(sd: &SignedData<'_>, content: Content<'_>, rep: &mut
     }
 }
 
-/// Everything one validation shares across signers.
+/// One SignedData's validation: the shared engine, filled with what the SignedData carries.
 struct Context<'s, 'o> {
     sd: &'s SignedData<'s>,
-    opts: &'s VerifyOptions<'o>,
-    /// Certificates from the SignedData, certificate-values attributes and the caller.
-    pool: Vec<ParsedCert>,
-    /// Why some embedded certificates could not be used.
-    unusable: Vec<String>,
-    ocsp: Vec<Vec<u8>>,
-    crls: Vec<Crl>,
+    engine: Engine<'s, 'o>,
+}
+
+impl<'s, 'o> core::ops::Deref for Context<'s, 'o> {
+    type Target = Engine<'s, 'o>;
+    fn deref(&self) -> &Engine<'s, 'o> {
+        &self.engine
+    }
 }
 
 impl<'s, 'o> Context<'s, 'o> {
     fn new(sd: &'s SignedData<'s>, opts: &'s VerifyOptions<'o>) -> Self {
-        let mut pool: Vec<ParsedCert> = Vec::new();
-        let mut unusable: Vec<String> = Vec::new();
-        let mut add = |der: &[u8]| {
-            if pool.len() < cms::MAX_CERTIFICATES && !pool.iter().any(|c| c.der == der) {
-                match ParsedCert::from_der(der) {
-                    Ok(c) => pool.push(c),
-                    Err(e) => {
-                        unusable.push(alloc::format!("an embedded certificate is unusable: {e}"))
-                    }
-                }
-            }
-        };
+        let mut engine = Engine::new(opts);
+        // The SignedData's own certificates first, then the caller's: the pool keeps the
+        // first copy (the order only decides which copy is kept, not any verdict).
+        let supplied = core::mem::take(&mut engine.pool);
         for c in &sd.certificates {
-            add(c);
+            engine.add_certificate(c);
         }
-        for c in &opts.extra_certs {
-            add(c);
+        for c in supplied {
+            if !engine.pool.iter().any(|p| p.der == c.der) {
+                engine.pool.push(c);
+            }
         }
-        let mut ocsp: Vec<Vec<u8>> = sd.ocsp_responses.iter().map(|r| r.to_vec()).collect();
-        ocsp.extend(opts.ocsp_responses.iter().cloned());
-        let mut crl_ders: Vec<&[u8]> = sd.crls.clone();
-        crl_ders.extend(opts.crls.iter().map(|c| c.as_slice()));
+        for r in &sd.ocsp_responses {
+            engine.add_ocsp(r.to_vec());
+        }
+        for c in &sd.crls {
+            engine.add_crl(c);
+        }
         // CAdES certificate-values and revocation-values (B-LT, XL).
         for s in &sd.signers {
             for a in s.unsigned_attrs.iter().flat_map(|u| u.list.iter()) {
                 if a.oid == attr::CERTIFICATE_VALUES {
                     for v in &a.value_tlvs {
                         for c in attr::certificate_values(v).unwrap_or_default() {
-                            add(c);
+                            engine.add_certificate(c);
                         }
                     }
                 } else if a.oid == attr::REVOCATION_VALUES {
                     for v in &a.value_tlvs {
                         if let Ok((c, o)) = attr::revocation_values(v) {
-                            crl_ders.extend(c);
-                            ocsp.extend(o.iter().map(|b| attr::wrap_basic_ocsp(b)));
+                            for crl in c {
+                                engine.add_crl(crl);
+                            }
+                            for b in o {
+                                engine.add_ocsp(attr::wrap_basic_ocsp(b));
+                            }
                         }
                     }
                 }
             }
         }
-        // Certificates inside time-stamp tokens help build the TSA chains.
-        let crls = crl_ders.iter().filter_map(|d| Crl::parse(d).ok()).collect();
-        Self {
-            sd,
-            opts,
-            pool,
-            unusable,
-            ocsp,
-            crls,
-        }
-    }
-
-    fn checker(&self) -> Checker<'o> {
-        let mut c = match self.opts.transport {
-            Some(t) => Checker::online(t),
-            None => Checker::offline(),
-        };
-        c.ocsp_responses = self.ocsp.clone();
-        c.crls = self.crls.clone();
-        c
+        Self { sd, engine }
     }
 
     /// EN 319 102-1 for one signer, in the standard's order: identify the signing
@@ -613,210 +530,6 @@ impl<'s, 'o> Context<'s, 'o> {
         }
         poe
     }
-
-    /// The signer's chain, judged as EN 319 102-1 §5.6.2.4 compares times: at the
-    /// validation time first; when the certificate expired or was revoked since, the
-    /// revocation time is compared with the proof of existence `poe` before expiry and
-    /// issuance are: a revocation at or before `poe` is REVOKED_NO_POE whatever else
-    /// holds, and only a signature proven to predate both the revocation and the expiry
-    /// is validated at `poe`.
-    fn judge_signer_chain(
-        &self,
-        cert: &ParsedCert,
-        purpose: Purpose,
-        poe: Option<UnixTime>,
-        warnings: &mut Vec<String>,
-    ) -> Result<(ValidPath, Vec<Evidence>), ChainVerdict> {
-        let now = At::all(self.opts.time);
-        let first = match self.chain_in(&self.pool, cert, purpose, now, warnings) {
-            Ok(v) => return Ok(v),
-            Err(e) => e,
-        };
-        let earlier = poe.filter(|p| *p < self.opts.time);
-        match (&first.error, earlier) {
-            // Revoked after the proof of existence: valid at that time, if the rest is.
-            (PathError::Revoked { time, .. }, Some(p)) if p < *time => {}
-            (PathError::Revoked { .. }, _) => return Err(first.revoked_no_poe()),
-            (PathError::Expired { .. } | PathError::RevocationUnknown { .. }, Some(_)) => {}
-            (PathError::Expired { .. }, None) => {
-                return Err(self.expired_no_poe(cert, purpose, first))
-            }
-            _ => return Err(first.into()),
-        }
-        let Some(p) = earlier else {
-            return Err(first.into());
-        };
-        match self.chain_in(&self.pool, cert, purpose, At::all(p), warnings) {
-            Ok(v) => Ok(v),
-            Err(second) if matches!(second.error, PathError::Revoked { .. }) => {
-                Err(second.revoked_no_poe())
-            }
-            // Not revoked at the proof of existence, but no usable status for it.
-            Err(second) if matches!(second.error, PathError::RevocationUnknown { .. }) => {
-                Err(second.into())
-            }
-            Err(_) => Err(first.into()),
-        }
-    }
-
-    /// An expired signing certificate without a proof of existence before the expiry:
-    /// OUT_OF_BOUNDS_NOT_REVOKED when revocation data issued after the expiry (or kept for
-    /// expired certificates) shows it was not revoked, OUT_OF_BOUNDS_NO_POE otherwise.
-    fn expired_no_poe(&self, cert: &ParsedCert, purpose: Purpose, first: Failed) -> ChainVerdict {
-        let mut scratch = Vec::new();
-        let at = At {
-            validity: cert.not_after,
-            status: self.opts.time,
-            crypto: self.opts.time,
-        };
-        let mut v: ChainVerdict = first.into();
-        match self.chain_in(&self.pool, cert, purpose, at, &mut scratch) {
-            // Only status issued after the expiry says the certificate was never revoked.
-            Ok((_, evidence))
-                if evidence
-                    .first()
-                    .is_some_and(|e| issued(&e.source) >= cert.not_after) =>
-            {
-                v.sub_indication = SubIndication::OUT_OF_BOUNDS_NOT_REVOKED;
-                v.evidence = evidence;
-            }
-            Err(f) if matches!(f.error, PathError::Revoked { .. }) => return f.revoked_no_poe(),
-            _ => {}
-        }
-        v
-    }
-
-    /// Validates `cert`'s chain through `pool` for `purpose`: validity at `at.validity`,
-    /// revocation status per the policy at `at.status`, and every certificate, OCSP and
-    /// CRL signature by the policy at `at.crypto`.
-    fn chain_in(
-        &self,
-        pool: &[ParsedCert],
-        cert: &ParsedCert,
-        purpose: Purpose,
-        at: At,
-        warnings: &mut Vec<String>,
-    ) -> Result<(ValidPath, Vec<Evidence>), Failed> {
-        let mut popts = path::Options::new(at.validity, purpose);
-        popts.crypto_policy = self.opts.policy.path_policy(at.crypto);
-        let path = path::validate_parsed(cert.clone(), pool, self.opts.trust, &popts)
-            .map_err(Failed::from)?;
-        if self.opts.revocation == RevocationPolicy::Skip {
-            warnings.push("revocation not checked, by request".into());
-            return Ok((path, Vec::new()));
-        }
-        let mut checker = self.checker();
-        checker.ocsp.now = Some(self.opts.now);
-        checker.ocsp.crypto_policy = popts.crypto_policy;
-        let mut evidence = Vec::new();
-        for r in checker.check_each(&path, at.status) {
-            match r {
-                Ok(ev) => evidence.push(ev),
-                Err(PathError::RevocationUnknown { subject, reason })
-                    if self.opts.revocation == RevocationPolicy::IfAvailable =>
-                {
-                    warnings.push(alloc::format!(
-                        "revocation status of {subject} not checked: {reason}"
-                    ));
-                }
-                Err(error) => {
-                    return Err(Failed {
-                        error,
-                        evidence: checker.evidence().to_vec(),
-                    })
-                }
-            }
-        }
-        Ok((path, evidence))
-    }
-}
-
-fn issued(s: &Source) -> UnixTime {
-    match s {
-        Source::Ocsp { this_update, .. } | Source::Crl { this_update, .. } => *this_update,
-        #[allow(unreachable_patterns)]
-        _ => UnixTime::from_secs(0),
-    }
-}
-
-/// The times a chain is judged at: validity, revocation status, and algorithms (the time
-/// they are relied on).
-#[derive(Clone, Copy, Debug)]
-struct At {
-    validity: UnixTime,
-    status: UnixTime,
-    crypto: UnixTime,
-}
-
-impl At {
-    fn all(t: UnixTime) -> Self {
-        Self {
-            validity: t,
-            status: t,
-            crypto: t,
-        }
-    }
-}
-
-/// A chain that did not validate, with the revocation data that was used.
-#[derive(Debug)]
-struct Failed {
-    error: PathError,
-    evidence: Vec<Evidence>,
-}
-
-impl From<PathError> for Failed {
-    fn from(error: PathError) -> Self {
-        Self {
-            error,
-            evidence: Vec::new(),
-        }
-    }
-}
-
-impl Failed {
-    /// Revoked, and no proof that the signature existed before the revocation.
-    fn revoked_no_poe(self) -> ChainVerdict {
-        ChainVerdict {
-            indication: Indication::INDETERMINATE,
-            sub_indication: SubIndication::REVOKED_NO_POE,
-            message: alloc::format!("{}", self.error),
-            evidence: self.evidence,
-        }
-    }
-}
-
-/// What a failed signer chain makes of the signature.
-#[derive(Debug)]
-struct ChainVerdict {
-    indication: Indication,
-    sub_indication: SubIndication,
-    message: String,
-    evidence: Vec<Evidence>,
-}
-
-impl From<Failed> for ChainVerdict {
-    fn from(f: Failed) -> Self {
-        let mut message = alloc::format!("{}", f.error);
-        if matches!(f.error, PathError::RevocationUnknown { .. }) {
-            message.push_str(
-                " (supply an OCSP response or a CRL, validate online, or skip revocation checking explicitly)",
-            );
-        }
-        Self {
-            indication: f.error.indication(),
-            sub_indication: f.error.sub_indication(),
-            message,
-            evidence: f.evidence,
-        }
-    }
-}
-
-/// Records a failure in `rep`.
-fn fail(rep: &mut SignatureReport, ind: Indication, sub: SubIndication, msg: String) {
-    rep.indication = ind;
-    rep.sub_indication = Some(sub);
-    rep.errors.push(msg);
 }
 
 fn failure_indication(f: &Failure) -> (Indication, SubIndication) {
