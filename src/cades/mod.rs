@@ -21,7 +21,7 @@ use crate::cms::attr;
 use crate::cms::verify::{check_signer, ContentRef, Failure, SignerCheck};
 use crate::cms::{self, SignedData, SignerId, SignerInfo};
 use crate::crypto::{self, DigestValue, HashAlgorithm, PublicKey};
-use crate::engine::{fail, At, Engine};
+use crate::engine::{fail, Engine, COMPUTE};
 use crate::error::Error;
 use crate::path::{ParsedCert, Purpose};
 use crate::report::{
@@ -54,13 +54,6 @@ pub enum Content<'c> {
     /// which).
     DetachedDigests(&'c [DigestValue]),
 }
-
-/// What computing a signature needs: SHA-1 and small RSA are computed so that the policy
-/// can judge them by date instead of calling them broken.
-const COMPUTE: crypto::Policy = crypto::Policy {
-    allow_sha1: true,
-    min_rsa_bits: 1024,
-};
 
 /// The digest algorithms the content must be hashed with to verify `sd`: the signers'
 /// digest algorithms and those of content and archive time-stamps.

@@ -21,6 +21,7 @@ use crate::transport::Transport;
 use crate::trust::TrustStore;
 
 mod policy;
+pub(crate) mod timestamp;
 
 pub use policy::ValidationPolicy;
 
@@ -84,6 +85,13 @@ impl<'a> VerifyOptions<'a> {
         }
     }
 }
+
+/// What computing a signature needs: SHA-1 and small RSA are computed so that the policy
+/// can judge them by date instead of calling them broken.
+pub(crate) const COMPUTE: crate::crypto::Policy = crate::crypto::Policy {
+    allow_sha1: true,
+    min_rsa_bits: 1024,
+};
 
 /// Most certificates one signature may bring into the pool.
 pub(crate) const MAX_CERTIFICATES: usize = crate::cms::MAX_CERTIFICATES;
