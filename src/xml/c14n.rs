@@ -9,6 +9,7 @@
 //! Output goes to a [`Sink`], so a digest can take it without the canonical form being
 //! held in memory.
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -227,19 +228,19 @@ impl<'i> Canon<'_, '_, 'i> {
         bindings.sort_by(|a, b| a.0.unwrap_or("").cmp(b.0.unwrap_or("")));
 
         // Attributes sort by namespace URI, then local name; unqualified ones first.
-        let mut attributes: Vec<(&str, &str, &str, &str)> = n
+        let mut attributes: Vec<(&str, &str, &str, Cow<'i, str>)> = n
             .attributes()
             .map(|a| {
                 (
                     a.namespace().unwrap_or(""),
                     a.name(),
                     attribute_qname(n, &a),
-                    a.value(),
+                    Cow::Borrowed(a.value()),
                 )
             })
             .collect();
         if is_apex && self.method.algorithm != Algorithm::ExcC14n10 {
-            self.inherit_xml_attributes(n, &mut attributes)?;
+            self.inherit_xml_attributes(n, &mut attributes);
         }
         attributes.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
 
@@ -335,14 +336,15 @@ impl<'i> Canon<'_, '_, 'i> {
     }
 
     /// The `xml:*` attributes the apex inherits from ancestors outside the subset: all of
-    /// them in C14N 1.0; in C14N 1.1 `xml:lang` and `xml:space` (`xml:id` is not
-    /// inherited, and `xml:base` would need URI fix-up, which is refused).
+    /// them in C14N 1.0; in C14N 1.1 `xml:lang` and `xml:space`, and `xml:base` joined
+    /// with the apex's own (C14N 1.1 §2.4); `xml:id` is not inherited.
     fn inherit_xml_attributes(
         &self,
         n: Node<'i, 'i>,
-        attributes: &mut Vec<(&'i str, &'i str, &'i str, &'i str)>,
-    ) -> Result<(), XmlError> {
+        attributes: &mut Vec<(&'i str, &'i str, &'i str, Cow<'i, str>)>,
+    ) {
         let c14n11 = self.method.algorithm == Algorithm::C14n11;
+        let mut bases: Vec<(&'i str, &'i str)> = Vec::new();
         for ancestor in n.ancestors().skip(1).filter(Node::is_element) {
             for a in ancestor.attributes() {
                 if a.namespace() != Some(XML_NAMESPACE) {
@@ -352,9 +354,8 @@ impl<'i> Canon<'_, '_, 'i> {
                     match a.name() {
                         "lang" | "space" => {}
                         "base" => {
-                            return Err(XmlError::Unsupported(
-                                "C14N 1.1 xml:base fix-up for an inherited xml:base".into(),
-                            ))
+                            bases.push((attribute_qname(ancestor, &a), a.value()));
+                            continue;
                         }
                         _ => continue,
                     }
@@ -367,13 +368,137 @@ impl<'i> Canon<'_, '_, 'i> {
                         XML_NAMESPACE,
                         a.name(),
                         attribute_qname(ancestor, &a),
-                        a.value(),
+                        Cow::Borrowed(a.value()),
                     ));
                 }
             }
         }
-        Ok(())
+        // Outermost first, then the apex's own value.
+        let Some(&(qname, _)) = bases.first() else {
+            return;
+        };
+        let own = attributes
+            .iter()
+            .position(|x| x.0 == XML_NAMESPACE && x.1 == "base");
+        let mut joined: Option<String> = None;
+        for (_, value) in bases.iter().rev() {
+            joined = Some(match joined {
+                None => String::from(*value),
+                Some(base) => join_uri(&base, value),
+            });
+        }
+        let mut joined = joined.unwrap_or_default();
+        match own {
+            Some(i) => {
+                if let Some(slot) = attributes.get_mut(i) {
+                    joined = join_uri(&joined, &slot.3);
+                    slot.3 = Cow::Owned(joined);
+                }
+            }
+            None => attributes.push((XML_NAMESPACE, "base", qname, Cow::Owned(joined))),
+        }
     }
+}
+
+/// RFC 3986 §5.2 reference resolution as C14N 1.1 §2.4 modifies it: the base may be
+/// relative, and leading `..` segments of a relative result are kept.
+fn join_uri(base: &str, reference: &str) -> String {
+    fn scheme_len(s: &str) -> Option<usize> {
+        let colon = s.find(':')?;
+        let scheme = s.get(..colon)?;
+        let mut chars = scheme.chars();
+        let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+        ok.then_some(colon + 1)
+    }
+    // The base without query and fragment, split into scheme+authority and path.
+    let base = base.split(['?', '#']).next().unwrap_or_default();
+    let after_scheme = scheme_len(base).unwrap_or(0);
+    let (prefix, path) = match base.get(after_scheme..) {
+        Some(rest) if rest.starts_with("//") => {
+            let end = rest
+                .get(2..)
+                .and_then(|r| r.find('/'))
+                .map_or(rest.len(), |i| i + 2);
+            (
+                base.get(..after_scheme + end).unwrap_or_default(),
+                rest.get(end..).unwrap_or_default(),
+            )
+        }
+        _ => (
+            base.get(..after_scheme).unwrap_or_default(),
+            base.get(after_scheme..).unwrap_or_default(),
+        ),
+    };
+    if reference.is_empty() {
+        return String::from(base);
+    }
+    if scheme_len(reference).is_some() {
+        return remove_dot_segments(reference, "");
+    }
+    if reference.starts_with("//") {
+        return alloc::format!(
+            "{}{}",
+            base.get(..after_scheme).unwrap_or_default(),
+            reference
+        );
+    }
+    let (path_ref, tail) = match reference.find(['?', '#']) {
+        Some(i) => reference.split_at(i),
+        None => (reference, ""),
+    };
+    let merged = if path_ref.is_empty() {
+        String::from(path)
+    } else if path_ref.starts_with('/') {
+        String::from(path_ref)
+    } else if prefix.len() > after_scheme && path.is_empty() {
+        alloc::format!("/{path_ref}")
+    } else {
+        let dir = path
+            .rfind('/')
+            .map_or("", |i| path.get(..=i).unwrap_or_default());
+        alloc::format!("{dir}{path_ref}")
+    };
+    alloc::format!("{prefix}{}", remove_dot_segments(&merged, tail))
+}
+
+/// RFC 3986 §5.2.4, keeping leading `..` of a relative path (C14N 1.1 §2.4).
+fn remove_dot_segments(path: &str, tail: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').collect();
+    let last = segments.len().saturating_sub(1);
+    let mut trailing_slash = false;
+    for (i, seg) in segments.iter().enumerate() {
+        if i == 0 && absolute {
+            continue;
+        }
+        match *seg {
+            "." => trailing_slash = i == last,
+            ".." => {
+                if out.last().is_some_and(|s| *s != "..") {
+                    out.pop();
+                } else if !absolute {
+                    out.push("..");
+                }
+                trailing_slash = i == last;
+            }
+            s => {
+                out.push(s);
+                trailing_slash = false;
+            }
+        }
+    }
+    let mut result = String::new();
+    if absolute {
+        result.push('/');
+    }
+    result.push_str(&out.join("/"));
+    if trailing_slash && !result.is_empty() && !result.ends_with('/') {
+        result.push('/');
+    }
+    result.push_str(tail);
+    result
 }
 
 /// Escapes text (`&`, `<`, `>`, CR) or an attribute value (`&`, `<`, `"`, TAB, LF, CR).
@@ -395,4 +520,26 @@ fn escape(s: &str, attribute: bool, out: &mut dyn Sink) {
         from = i + 1;
     }
     out.write(s.as_bytes().get(from..).unwrap_or_default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join_uri;
+
+    #[test]
+    fn xml_base_joins_as_c14n11_says() {
+        assert_eq!(join_uri("something/else", "bar/"), "something/bar/");
+        assert_eq!(join_uri("something/bar/", "foo"), "something/bar/foo");
+        assert_eq!(
+            join_uri("http://example.org/a/", "b/c"),
+            "http://example.org/a/b/c"
+        );
+        assert_eq!(join_uri("http://example.org", "b"), "http://example.org/b");
+        assert_eq!(join_uri("http://e.org/a/b", "../c"), "http://e.org/c");
+        assert_eq!(join_uri("a/b", "../../../c"), "../../c");
+        assert_eq!(join_uri("http://e.org/a/", "/x"), "http://e.org/x");
+        assert_eq!(join_uri("http://e.org/a/", "urn:x:y"), "urn:x:y");
+        assert_eq!(join_uri("http://e.org/a/", ""), "http://e.org/a/");
+        assert_eq!(join_uri("a/b/", "./"), "a/b/");
+    }
 }

@@ -35,7 +35,7 @@ pub(super) fn check(text: &str, limits: &Limits) -> Result<(), XmlError> {
         } else if rest.starts_with(b"<?") {
             let end = skip_past(b, i + 2, b"?>");
             if i == 0 && rest.starts_with(b"<?xml") {
-                check_declaration(b.get(..end).unwrap_or_default())?;
+                check_declaration(b.get(..end).unwrap_or_default(), b.is_ascii())?;
             }
             i = end;
         } else if rest.starts_with(b"</") {
@@ -143,8 +143,9 @@ fn start_tag(b: &[u8], from: usize) -> StartTag {
 }
 
 /// Only UTF-8 (and its subset US-ASCII) is read: a document declaring another encoding
-/// would be read wrongly, so it is refused.
-fn check_declaration(decl: &[u8]) -> Result<(), XmlError> {
+/// would be read wrongly, so it is refused, unless it is ISO-8859-1 and every byte is
+/// ASCII, where the two encodings agree (the W3C C14N example 3.6).
+fn check_declaration(decl: &[u8], ascii: bool) -> Result<(), XmlError> {
     let Some(at) = decl.windows(8).position(|w| w == b"encoding") else {
         return Ok(());
     };
@@ -158,6 +159,8 @@ fn check_declaration(decl: &[u8]) -> Result<(), XmlError> {
     if value.eq_ignore_ascii_case(b"UTF-8")
         || value.eq_ignore_ascii_case(b"UTF8")
         || value.eq_ignore_ascii_case(b"US-ASCII")
+        || (ascii
+            && (value.eq_ignore_ascii_case(b"ISO-8859-1") || value.eq_ignore_ascii_case(b"latin1")))
     {
         Ok(())
     } else {
