@@ -2,9 +2,9 @@
 //! document through a [`Signer`].
 //!
 //! The format is detected from the bytes, so a caller (the CLI, the C ABI, the browser
-//! package) never chooses a parser: CMS/CAdES today; XAdES, ASiC and PDF are recognised
-//! and refused with [`Error::UnsupportedFormat`] until their validators land behind this
-//! same function.
+//! package) never chooses a parser: CMS/CAdES and XMLDSig/XAdES today; ASiC and PDF are
+//! recognised and refused with [`Error::UnsupportedFormat`] until their validators land
+//! behind this same function.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -18,6 +18,7 @@ use crate::revocation::{Checker, Fetched};
 use crate::time::UnixTime;
 use crate::transport::Transport;
 use crate::trust::TrustStore;
+use crate::xades;
 
 /// The signed content, as the caller has it.
 #[non_exhaustive]
@@ -83,7 +84,7 @@ impl SignatureFormat {
     pub const fn name(self) -> &'static str {
         match self {
             Self::Cms => "CMS",
-            Self::Xml => "XML (XAdES is not verified yet)",
+            Self::Xml => "XML",
             Self::Zip => "ZIP container (ASiC is not verified yet)",
             Self::Pdf => "PDF (PAdES is not verified yet)",
         }
@@ -123,6 +124,7 @@ pub fn verify(
 ) -> Result<Report, Error> {
     match SignatureFormat::detect(signature) {
         Some(SignatureFormat::Cms) => verify_cms(signature, content, opts),
+        Some(SignatureFormat::Xml) => verify_xml(signature, content, opts),
         Some(other) => Err(Error::UnsupportedFormat {
             format: other.name(),
         }),
@@ -140,6 +142,46 @@ fn verify_cms(
         Content::Detached(b) => cades::verify(signature, cades::Content::Detached(b), opts),
         #[cfg(feature = "std")]
         Content::Reader(r) => cades::verify_reader(signature, r, opts, &mut |_| {}),
+    }
+}
+
+fn verify_xml(
+    signature: &[u8],
+    content: Content<'_>,
+    opts: &VerifyOptions<'_>,
+) -> Result<Report, Error> {
+    let mut streamed = xades::Streamed::new(signature)?;
+    match content {
+        Content::Attached => {}
+        Content::Detached(b) => streamed.update(b)?,
+        #[cfg(feature = "std")]
+        Content::Reader(r) => {
+            streamed.update(&[])?;
+            read_into(r, &mut |chunk| streamed.update(chunk))?;
+        }
+    }
+    streamed.verify(opts)
+}
+
+/// Reads `r` to its end in fixed-size chunks.
+#[cfg(feature = "std")]
+fn read_into(
+    r: &mut dyn std::io::Read,
+    sink: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut buf = alloc::vec![0u8; crate::crypto::digest::READ_CHUNK];
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(Error::Read {
+                    reason: alloc::format!("{e}"),
+                })
+            }
+        };
+        sink(buf.get(..n).unwrap_or(&[]))?;
     }
 }
 
@@ -170,8 +212,13 @@ fn verify_cms(
 /// ```
 #[derive(Debug)]
 pub struct DocumentVerifier {
-    format: SignatureFormat,
-    cms: cades::Streamed,
+    inner: Streamed,
+}
+
+#[derive(Debug)]
+enum Streamed {
+    Cms(cades::Streamed),
+    Xml(xades::Streamed),
 }
 
 impl DocumentVerifier {
@@ -180,8 +227,10 @@ impl DocumentVerifier {
     pub fn new(signature: &[u8]) -> Result<Self, Error> {
         match SignatureFormat::detect(signature) {
             Some(SignatureFormat::Cms) => Ok(Self {
-                format: SignatureFormat::Cms,
-                cms: cades::Streamed::new(signature)?,
+                inner: Streamed::Cms(cades::Streamed::new(signature)?),
+            }),
+            Some(SignatureFormat::Xml) => Ok(Self {
+                inner: Streamed::Xml(xades::Streamed::new(signature)?),
             }),
             Some(other) => Err(Error::UnsupportedFormat {
                 format: other.name(),
@@ -192,25 +241,37 @@ impl DocumentVerifier {
 
     /// The signature's format.
     pub fn format(&self) -> SignatureFormat {
-        self.format
+        match self.inner {
+            Streamed::Cms(_) => SignatureFormat::Cms,
+            Streamed::Xml(_) => SignatureFormat::Xml,
+        }
     }
 
     /// Whether the signature is detached: its content must be given with
     /// [`Self::update`].
     pub fn needs_content(&self) -> bool {
-        self.cms.needs_content()
+        match &self.inner {
+            Streamed::Cms(s) => s.needs_content(),
+            Streamed::Xml(s) => s.needs_content(),
+        }
     }
 
     /// Hashes the next piece of the detached content ([`Error::ContentGivenTwice`] for a
     /// signature that carries its content).
     pub fn update(&mut self, chunk: &[u8]) -> Result<(), Error> {
-        self.cms.update(chunk)
+        match &mut self.inner {
+            Streamed::Cms(s) => s.update(chunk),
+            Streamed::Xml(s) => s.update(chunk),
+        }
     }
 
     /// The digest algorithms a host that hashes the content itself must use
     /// ([`Self::set_digests`]); empty when digests cannot stand for the content.
     pub fn required_digests(&self) -> Vec<HashAlgorithm> {
-        self.cms.required_digests()
+        match &self.inner {
+            Streamed::Cms(s) => s.required_digests(),
+            Streamed::Xml(s) => s.required_digests(),
+        }
     }
 
     /// The detached content's digests and length, hashed by the host, instead of
@@ -220,19 +281,28 @@ impl DocumentVerifier {
         digests: &[(HashAlgorithm, &[u8])],
         length: u64,
     ) -> Result<(), Error> {
-        self.cms.set_digests(digests, length)
+        match &mut self.inner {
+            Streamed::Cms(s) => s.set_digests(digests, length),
+            Streamed::Xml(s) => s.set_digests(digests, length),
+        }
     }
 
     /// The number of content bytes given so far.
     pub fn length(&self) -> u64 {
-        self.cms.length()
+        match &self.inner {
+            Streamed::Cms(s) => s.length(),
+            Streamed::Xml(s) => s.length(),
+        }
     }
 
     /// Validates every signature over the content given so far, which is then complete.
     /// It may be called again with other options (the answers a host fetched for a
     /// [`crate::transport::Prefetched`] transport) and judges the same content.
     pub fn verify(&mut self, opts: &VerifyOptions<'_>) -> Result<Report, Error> {
-        self.cms.verify(opts)
+        match &mut self.inner {
+            Streamed::Cms(s) => s.verify(opts),
+            Streamed::Xml(s) => s.verify(opts),
+        }
     }
 }
 

@@ -111,6 +111,7 @@ pub mod trust;
 pub mod tsp;
 mod util;
 pub mod webeid;
+pub mod xades;
 pub mod xml;
 pub mod xmldsig;
 

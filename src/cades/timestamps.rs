@@ -67,7 +67,9 @@ fn check_imprint(
         TimestampKind::Signature => Ok(Some(crypto::digest(token.info.hash, &si.signature))),
         TimestampKind::Content => Ok(content_digest(content, token.info.hash)),
         TimestampKind::ArchiveV3 => archive_v3_digest(ctx, si, content, token),
-        TimestampKind::ArchiveV2 | TimestampKind::References => Ok(None),
+        TimestampKind::ArchiveV2 | TimestampKind::References | TimestampKind::XadesArchive => {
+            Ok(None)
+        }
     };
     let hash_failure = |msg| Fault(Indication::TOTAL_FAILED, SubIndication::HASH_FAILURE, msg);
     match covered {

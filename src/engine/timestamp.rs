@@ -78,13 +78,15 @@ fn judge(
     rep.digest_algorithm = Some(token.info.hash);
     if matches!(
         rep.kind,
-        TimestampKind::ArchiveV2 | TimestampKind::References
+        TimestampKind::ArchiveV2 | TimestampKind::References | TimestampKind::XadesArchive
     ) {
         // What these cover is not computed: say so rather than pass them.
         rep.checked = false;
         rep.indication = Indication::INDETERMINATE;
-        rep.warnings
-            .push("the message imprint of this legacy time-stamp is not checked".into());
+        rep.warnings.push(alloc::format!(
+            "the message imprint of this {} time-stamp is not checked",
+            rep.kind.name()
+        ));
         return Ok(());
     }
     not_after_validation_time(ctx, &token)?;

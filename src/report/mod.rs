@@ -144,6 +144,8 @@ impl Report {
 pub enum Format {
     /// CMS / CAdES.
     CAdES,
+    /// XMLDSig / XAdES.
+    XAdES,
 }
 
 /// The level a signature reaches (ETSI EN 319 122-1 baseline profiles, or plain CMS).
@@ -166,6 +168,22 @@ pub enum Level {
     /// B-LTA: an archive time-stamp.
     #[serde(rename = "CAdES-BASELINE-LTA")]
     Lta,
+    /// An XML signature that is not a XAdES baseline signature (no signed
+    /// SigningCertificate(V2) property): DSS's XML-NOT-ETSI.
+    #[serde(rename = "XML-NOT-ETSI")]
+    XmlDsig,
+    /// XAdES B-B (EN 319 132-1).
+    #[serde(rename = "XAdES-BASELINE-B")]
+    XadesB,
+    /// XAdES B-T: a SignatureTimeStamp.
+    #[serde(rename = "XAdES-BASELINE-T")]
+    XadesT,
+    /// XAdES B-LT: CertificateValues and RevocationValues.
+    #[serde(rename = "XAdES-BASELINE-LT")]
+    XadesLt,
+    /// XAdES B-LTA: an ArchiveTimeStamp.
+    #[serde(rename = "XAdES-BASELINE-LTA")]
+    XadesLta,
 }
 
 /// The ETSI TS 101 733 (legacy CAdES) form, as older validators name it.
@@ -193,6 +211,21 @@ pub enum LegacyLevel {
     /// CAdES-A (archive time-stamp).
     #[serde(rename = "CAdES-A")]
     A,
+    /// XAdES-BES (ETSI TS 101 903).
+    #[serde(rename = "XAdES-BES")]
+    XadesBes,
+    /// XAdES-EPES (SignaturePolicyIdentifier).
+    #[serde(rename = "XAdES-EPES")]
+    XadesEpes,
+    /// XAdES-T.
+    #[serde(rename = "XAdES-T")]
+    XadesT,
+    /// XAdES-X-L (values).
+    #[serde(rename = "XAdES-X-L")]
+    XadesXl,
+    /// XAdES-A (archive time-stamp).
+    #[serde(rename = "XAdES-A")]
+    XadesA,
 }
 
 /// A certificate as the report names it.
@@ -241,6 +274,8 @@ pub enum TimestampKind {
     ArchiveV2,
     /// archive-time-stamp-v3 (B-LTA).
     ArchiveV3,
+    /// XAdES ArchiveTimeStamp (B-LTA); reported, its imprint not checked yet.
+    XadesArchive,
 }
 
 impl TimestampKind {
@@ -252,6 +287,7 @@ impl TimestampKind {
             Self::References => "CAdES-X references",
             Self::ArchiveV2 => "archive (v2)",
             Self::ArchiveV3 => "archive (v3)",
+            Self::XadesArchive => "XAdES archive",
         }
     }
 }

@@ -391,9 +391,19 @@ impl<'a> Signature<'a> {
             match t {
                 Transform::Enveloped if exclude.is_none() => {
                     // Only this Signature, and only if it lies inside what was selected.
-                    if self.node.ancestors().any(|a| a == apex) {
-                        exclude = Some(self.node);
+                    // A target that does not contain it is what signature wrapping leaves
+                    // when it moves the signed element away from the signature (DSS's
+                    // "fake content" cases): the transform then removes nothing, and the
+                    // claim that the signature envelops its data is false.
+                    if !self.node.ancestors().any(|a| a == apex) {
+                        return Err(XmlError::Structure(alloc::format!(
+                            "reference {:?} has the enveloped-signature transform, but its \
+                             target does not contain the signature (signature wrapping?)",
+                            r.uri.unwrap_or_default()
+                        ))
+                        .into());
                     }
+                    exclude = Some(self.node);
                 }
                 Transform::Canonicalize(m) if i + 1 == r.transforms.len() => {
                     method = Method {
