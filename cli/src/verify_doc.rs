@@ -1,4 +1,4 @@
-//! `imza verify`: CMS / CAdES signature validation (ETSI EN 319 102-1) from the command line.
+//! `imza verify`: CMS / CAdES and XMLDSig / XAdES validation (ETSI EN 319 102-1) from the command line.
 //!
 //! Attached signatures are read whole (at most [`imza::cms::MAX_CMS_LEN`]); detached content
 //! is streamed through [`imza::verify`] (`Content::Reader`) and never held in memory.
@@ -21,7 +21,8 @@ use crate::inputs::{load_trust, now};
 /// `imza verify`.
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
-    /// The CMS signature: DER, BER or PEM (`.p7s`, `.p7m`, `.pkcs7`).
+    /// The signature: CMS in DER, BER or PEM (`.p7s`, `.p7m`, `.pkcs7`), or an XML
+    /// document with XMLDSig / XAdES signatures (enveloped, enveloping or detached).
     file: PathBuf,
     /// The signed content of a detached signature, or what a time-stamp token covers
     /// (streamed, any size). Refused (exit 64) with a signature that carries its content.

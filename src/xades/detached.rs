@@ -43,7 +43,11 @@ impl Streamed {
         let doc = xml::parse(input, &Limits::default())?;
         let mut uris: Vec<String> = Vec::new();
         let mut algs: Vec<HashAlgorithm> = Vec::new();
-        for node in xmldsig::signatures(&doc) {
+        let nodes = xmldsig::signatures(&doc);
+        if nodes.is_empty() {
+            return Err(super::not_a_signature());
+        }
+        for node in nodes {
             // A signature that cannot be read is reported by `verify`; here it needs nothing.
             let Ok(sig) = Signature::read(node) else {
                 continue;

@@ -7,7 +7,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import * as imza from "../pkg/node.mjs";
-import { cli, cliJson, read, text, withoutTime } from "./support.mjs";
+import { readFileSync } from "node:fs";
+import { cli, cliJson, read, shared, text, withoutTime } from "./support.mjs";
 
 const AT = "2027-01-01T00:00:00Z";
 const ROOT = "test-vectors/pki/ecdsa-p256/root.pem";
@@ -265,8 +266,30 @@ test("DocumentVerifier: after finish() it is released and refuses more work", as
   v.free(); // a second free is harmless
 });
 
+test("XAdES: the DSS sample is intact, and the report is the one imza verify --json prints", async (t) => {
+  const file = shared(t, "docsig/xades/dss-signed.xml");
+  if (!file) return;
+  const bytes = new Uint8Array(readFileSync(file));
+  const report = await imza.verifyDocument(bytes, { revocation: "skip", at: AT });
+  assert.deepEqual([report.indication, report.sub_indication], ["INDETERMINATE", "NO_CERTIFICATE_CHAIN_FOUND"]);
+  const s = report.signatures[0];
+  assert.equal(s.level, "XAdES-BASELINE-B");
+  assert.equal(s.intact, true);
+  assert.equal(s.signer.subject, "C=LU,OU=PKI-TEST,O=Nowina Solutions,CN=good-user");
+  const exe = cli(t);
+  if (!exe) return;
+  const expected = cliJson(exe, ["verify", "--json", "--at", AT, "--no-revocation", file]);
+  assert.deepEqual(withoutTime(report), withoutTime(expected));
+});
+
+test("XAdES: an empty ds:Signature is a report (TOTAL_FAILED / FORMAT_FAILURE), not an error", async () => {
+  const bytes = new TextEncoder().encode('<?xml version="1.0"?><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>');
+  const report = await imza.verifyDocument(bytes, { revocation: "skip", at: AT });
+  assert.deepEqual([report.indication, report.sub_indication], ["TOTAL_FAILED", "FORMAT_FAILURE"]);
+});
+
 const notSignatures = {
-  "XML (XAdES is not verified yet)": new TextEncoder().encode('<?xml version="1.0"?><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>'),
+  "XML without a signature": new TextEncoder().encode('<?xml version="1.0"?><a/>'),
   "PDF (PAdES is not verified yet)": new TextEncoder().encode("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"),
   "ZIP (ASiC is not verified yet)": new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...new Uint8Array(60)]),
   "text garbage": new TextEncoder().encode("garbage, not a signature"),
