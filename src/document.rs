@@ -357,10 +357,26 @@ pub enum SignLevel {
     Lt,
 }
 
+/// The signature format [`sign`] makes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignFormat {
+    /// CMS / CAdES (EN 319 122-1): `.p7m`, or `.p7s` when detached.
+    #[default]
+    Cades,
+    /// XAdES (EN 319 132-1): enveloped in the XML content, or, when detached, a signature
+    /// document naming the content by [`SignOptions::content_name`].
+    Xades,
+}
+
 /// What to make, for [`sign`].
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct SignOptions<'a> {
+    /// The format (CAdES by default).
+    pub format: SignFormat,
+    /// The content's file name, which a detached XAdES signature references.
+    pub content_name: Option<String>,
     /// The level (B by default).
     pub level: SignLevel,
     /// Leave the content out (`.p7s`) instead of encapsulating it (`.p7m`).
@@ -382,6 +398,8 @@ impl<'a> SignOptions<'a> {
     /// A B-B signature claiming `signing_time`, encapsulating the content.
     pub fn new(signing_time: UnixTime) -> Self {
         Self {
+            format: SignFormat::Cades,
+            content_name: None,
             level: SignLevel::B,
             detached: false,
             signing_time,
@@ -444,21 +462,98 @@ pub fn sign(
         }
         _ => None,
     };
+    if opts.format == SignFormat::Xades {
+        return sign_xades(content, signer, cert_der, opts, network, trust);
+    }
     let cms = cades::sign::sign(content, signer, cert_der, &opts.chain, &b)?;
     let Some((transport, url)) = network else {
         return Ok(cms);
     };
     let cms = add_timestamp(&cms, transport, url)?;
     match trust {
-        Some(store) => add_validation_data(
-            &cms,
-            cert_der,
-            &opts.chain,
-            store,
-            transport,
-            opts.signing_time,
-        ),
+        Some(store) => {
+            let tokens = cades_signature_timestamps(&cms)?;
+            let (certs, ocsp, crls) = validation_data(
+                cert_der,
+                &opts.chain,
+                &tokens,
+                store,
+                transport,
+                opts.signing_time,
+            )?;
+            cades::sign::add_validation_data(&cms, &certs, &ocsp, &crls)
+        }
         None => Ok(cms),
+    }
+}
+
+fn sign_xades(
+    content: cades::sign::ToSign<'_>,
+    signer: &dyn Signer,
+    cert_der: &[u8],
+    opts: &SignOptions<'_>,
+    network: Option<(&dyn Transport, &str)>,
+    trust: Option<&TrustStore>,
+) -> Result<Vec<u8>, Error> {
+    let params = xades::sign::Params {
+        signing_time: opts.signing_time,
+        chain: &opts.chain,
+        mime_type: "application/octet-stream",
+    };
+    let xml = if opts.detached {
+        let name = opts.content_name.as_deref().ok_or(Error::InvalidOptions {
+            reason: "a detached XAdES signature names its content: content_name is needed",
+        })?;
+        let hash = cades::sign::digest_algorithm(signer.algorithm());
+        let digest = match content {
+            cades::sign::ToSign::Bytes(b) => crate::crypto::digest(hash, b),
+            cades::sign::ToSign::Digest(d) => *d,
+        };
+        let files = [(name, digest)];
+        xades::sign::sign(
+            xades::sign::Data::Detached(&files),
+            signer,
+            cert_der,
+            &params,
+        )?
+    } else {
+        let cades::sign::ToSign::Bytes(document) = content else {
+            return Err(Error::InvalidOptions {
+                reason: "an enveloped XAdES signature needs the XML document, not its digest",
+            });
+        };
+        xades::sign::sign(
+            xades::sign::Data::Enveloped(document),
+            signer,
+            cert_der,
+            &params,
+        )?
+    };
+    let Some((transport, url)) = network else {
+        return Ok(xml);
+    };
+    let xml = xades::sign::add_signature_timestamp(&xml, &mut |digest| {
+        let nonce = nonce();
+        crate::tsp::fetch(transport, url, digest, nonce.as_ref().map(|n| &n[..]), None).map_err(
+            |e| Error::Transport {
+                reason: alloc::format!("{url}: no time-stamp: {e}"),
+            },
+        )
+    })?;
+    match trust {
+        Some(store) => {
+            let tokens = xades::sign::signature_timestamps(&xml)?;
+            let (certs, ocsp, crls) = validation_data(
+                cert_der,
+                &opts.chain,
+                &tokens,
+                store,
+                transport,
+                opts.signing_time,
+            )?;
+            xades::sign::add_validation_values(&xml, &certs, &ocsp, &crls)
+        }
+        None => Ok(xml),
     }
 }
 
@@ -520,16 +615,18 @@ fn add_timestamp(cms: &[u8], transport: &dyn Transport, url: &str) -> Result<Vec
 }
 
 /// B-T → B-LT: validates the signer's chain to `store`, fetches the revocation status of
-/// each certificate (OCSP, else CRL) and embeds the certificates and responses; the same
-/// for the time-stamping unit of the signature time-stamp.
-fn add_validation_data(
-    cms: &[u8],
+/// each certificate (OCSP, else CRL), and returns the certificates and responses to embed;
+/// the same for the time-stamping unit of each signature time-stamp (`tokens`, DER).
+type ValidationData = (Vec<Vec<u8>>, Vec<Vec<u8>>, Vec<Vec<u8>>);
+
+fn validation_data(
     cert_der: &[u8],
     chain: &[Vec<u8>],
+    tokens: &[Vec<u8>],
     store: &TrustStore,
     transport: &dyn Transport,
     time: UnixTime,
-) -> Result<Vec<u8>, Error> {
+) -> Result<ValidationData, Error> {
     let pool: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
     let signer = path::validate(
         cert_der,
@@ -547,13 +644,19 @@ fn add_validation_data(
             reason: alloc::format!("level LT: the signer's certificate: {e}"),
         })?;
     let mut certs: Vec<Vec<u8>> = signer.chain().map(|c| c.der.clone()).collect();
-    let tsa = tsa_path(cms, store, &pool, time)?;
-    checker
-        .check(&tsa, time)
-        .map_err(|e| Error::PolicyViolation {
-            reason: alloc::format!("level LT: the time-stamping unit's certificate: {e}"),
-        })?;
-    certs.extend(tsa.chain().map(|c| c.der.clone()));
+    for token in tokens {
+        let tsa = tsa_path(token, store, &pool, time)?;
+        checker
+            .check(&tsa, time)
+            .map_err(|e| Error::PolicyViolation {
+                reason: alloc::format!("level LT: the time-stamping unit's certificate: {e}"),
+            })?;
+        for c in tsa.chain() {
+            if !certs.contains(&c.der) {
+                certs.push(c.der.clone());
+            }
+        }
+    }
     let (mut ocsp, mut crls) = (Vec::new(), Vec::new());
     for f in checker.fetched() {
         match f {
@@ -561,12 +664,24 @@ fn add_validation_data(
             Fetched::Crl(b) => crls.push(b.clone()),
         }
     }
-    cades::sign::add_validation_data(cms, &certs, &ocsp, &crls)
+    Ok((certs, ocsp, crls))
 }
 
-/// The validated path of the TSA certificate of the signature time-stamp in `cms`.
+/// The signature time-stamp tokens of the first signer in `cms`.
+fn cades_signature_timestamps(cms: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
+    let sd = crate::cms::parse(cms)?;
+    Ok(sd
+        .signers
+        .first()
+        .and_then(|si| si.unsigned_attrs.as_ref())
+        .and_then(|u| u.get(&crate::cms::attr::SIGNATURE_TIMESTAMP))
+        .map(|a| a.values.iter().map(|v| v.to_vec()).collect())
+        .unwrap_or_default())
+}
+
+/// The validated path of the TSA certificate of a time-stamp token (DER).
 fn tsa_path(
-    cms: &[u8],
+    token_der: &[u8],
     store: &TrustStore,
     pool: &[&[u8]],
     time: UnixTime,
@@ -575,14 +690,6 @@ fn tsa_path(
         what: "signature time-stamp",
         detail: String::from(detail),
     };
-    let sd = crate::cms::parse(cms)?;
-    let token_der = sd
-        .signers
-        .first()
-        .and_then(|si| si.unsigned_attrs.as_ref())
-        .and_then(|u| u.get(&crate::cms::attr::SIGNATURE_TIMESTAMP))
-        .and_then(|a| a.values.first())
-        .ok_or_else(|| missing("none"))?;
     let token = crate::tsp::parse_token(token_der)?;
     let Some(crate::cms::SignerId::IssuerSerial(is)) =
         token.signed_data.signers.first().map(|tsi| &tsi.sid)

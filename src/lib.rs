@@ -120,8 +120,8 @@ pub use cades::{RevocationPolicy, ValidationPolicy, VerifyOptions};
 pub use cert::Person;
 pub use crypto::{Signer, SigningKey};
 pub use document::{
-    sign, verify, verify_certificate, Content, DocumentVerifier, SignLevel, SignOptions,
-    SignatureFormat,
+    sign, verify, verify_certificate, Content, DocumentVerifier, SignFormat, SignLevel,
+    SignOptions, SignatureFormat,
 };
 pub use error::{describe, Error};
 pub use jose::jwk::{Jwk, Jwks};

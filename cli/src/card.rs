@@ -435,7 +435,6 @@ fn report_stats(enabled: bool, session: usize, signature: usize, took: Duration)
 }
 
 fn sign(args: &CardSignArgs) -> Result<u8, Failure> {
-    let SignFormat::Cades = args.format;
     let mut chain: Vec<Vec<u8>> = Vec::new();
     for f in &args.chain {
         let bytes = exit::read_small(f)?;
@@ -450,13 +449,14 @@ fn sign(args: &CardSignArgs) -> Result<u8, Failure> {
     let registry = Registry::default();
     let signer = open_signer(&registry, &args.reader, &args.pin, KeyPurpose::Signing)?;
     let cert = signer.certificate().to_vec();
-    let mut opts = imza::cades::sign::SignOptions::new(crate::inputs::now());
+    let mut opts = imza::SignOptions::new(crate::inputs::now());
     opts.detached = args.detached;
+    crate::sign::apply_format(&mut opts, args.format, &args.file);
+    opts.chain = chain;
     let content = crate::sign::Loaded::load(&args.file, args.detached, signer.algorithm())?;
     let before = apdus_so_far(&signer);
     let started = Instant::now();
-    let cms = imza::cades::sign::sign(content.to_sign(), &signer, &cert, &chain, &opts)
-        .map_err(|e| imza_failure(&e))?;
+    let cms = imza::sign(content.to_sign(), &signer, &cert, &opts).map_err(|e| imza_failure(&e))?;
     let took = started.elapsed();
     let total = apdus_so_far(&signer);
     report_stats(args.pin.stats, total, total - before, took);

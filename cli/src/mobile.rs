@@ -284,7 +284,6 @@ fn describe(id: &Identity) -> String {
 }
 
 fn sign(args: &MobileSignArgs) -> Result<u8, Failure> {
-    let SignFormat::Cades = args.format;
     let s = setup(&args.session)?;
     let (transport, clock) = (BlockingHttp::new(), SystemClock::new());
     let client = s.client(&transport, &clock);
@@ -302,11 +301,12 @@ fn sign(args: &MobileSignArgs) -> Result<u8, Failure> {
     signer.config_mut().deadline = left;
     eprintln!("Signing as {}", describe(signer.identity()));
     let cert = signer.certificate().to_vec();
-    let mut opts = imza::cades::sign::SignOptions::new(crate::inputs::now());
+    let mut opts = imza::SignOptions::new(crate::inputs::now());
     opts.detached = args.detached;
+    crate::sign::apply_format(&mut opts, args.format, &args.file);
+    opts.chain.clone_from(&s.intermediates);
     let content = crate::sign::Loaded::load(&args.file, args.detached, signer.algorithm())?;
-    let cms = imza::cades::sign::sign(content.to_sign(), &signer, &cert, &s.intermediates, &opts)
-        .map_err(|e| match e {
+    let cms = imza::sign(content.to_sign(), &signer, &cert, &opts).map_err(|e| match e {
         imza::Error::Mobile(m) => mobile_failure(&m),
         e => Failure {
             code: exit::DATA,

@@ -1,5 +1,5 @@
-//! `imza sign`: CAdES baseline B, T and LT signatures with a software key, through
-//! [`imza::sign`].
+//! `imza sign`: CAdES and XAdES baseline B, T and LT signatures with a software key,
+//! through [`imza::sign`].
 //!
 //! Detached content is streamed (hashed in chunks, never held in memory); attached content
 //! is read whole, up to [`MAX_ATTACHED`]. The output is written only once everything
@@ -24,9 +24,12 @@ const MAX_ATTACHED: u64 = 512 * 1024 * 1024;
 pub(crate) enum SignFormat {
     /// CMS / CAdES (ETSI EN 319 122-1): `.p7m` attached, `.p7s` detached.
     Cades,
+    /// XAdES (ETSI EN 319 132-1): enveloped in an XML file, or (--detached) a signature
+    /// document that names the file.
+    Xades,
 }
 
-/// CAdES baseline levels.
+/// Baseline levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum SignLevel {
     /// B-B: signed attributes with the signing certificate.
@@ -64,19 +67,18 @@ pub(crate) struct SignArgs {
     /// Leave the content out of the signature (`.p7s`): it is streamed, any size.
     #[arg(long)]
     detached: bool,
-    /// The CAdES baseline level.
+    /// The baseline level.
     #[arg(long, value_enum, ignore_case = true, default_value = "B")]
     level: SignLevel,
     /// The RFC 3161 time-stamping service, for --level T and LT.
     #[arg(long, value_name = "URL")]
     tsa: Option<String>,
-    /// Where to write the DER signature.
+    /// Where to write the signature (DER for CAdES, XML for XAdES).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: PathBuf,
 }
 
 pub(crate) fn run(args: &SignArgs) -> Result<u8, Failure> {
-    let SignFormat::Cades = args.format;
     let tsa = match (args.level, &args.tsa) {
         (SignLevel::B, Some(_)) => {
             return Err(Failure::usage(
@@ -125,6 +127,7 @@ pub(crate) fn run(args: &SignArgs) -> Result<u8, Failure> {
         SignLevel::Lt => imza::SignLevel::Lt,
     };
     opts.detached = args.detached;
+    apply_format(&mut opts, args.format, &args.file);
     opts.chain = chain;
     opts.tsa_url = tsa.map(String::from);
     #[cfg(feature = "http")]
@@ -136,15 +139,20 @@ pub(crate) fn run(args: &SignArgs) -> Result<u8, Failure> {
         .map_err(|e| signing_failure(&args.cert, tsa, &e))?;
 
     exit::write_atomic(&args.output, &cms)?;
-    let level = match args.level {
-        SignLevel::B => "CAdES-BASELINE-B",
-        SignLevel::T => "CAdES-BASELINE-T",
-        SignLevel::Lt => "CAdES-BASELINE-LT",
+    let format = match args.format {
+        SignFormat::Cades => "CAdES",
+        SignFormat::Xades => "XAdES",
     };
-    let how = if args.detached {
-        "detached"
-    } else {
-        "attached"
+    let level = match args.level {
+        SignLevel::B => "B",
+        SignLevel::T => "T",
+        SignLevel::Lt => "LT",
+    };
+    let level = format!("{format}-BASELINE-{level}");
+    let how = match (args.detached, args.format) {
+        (true, _) => "detached",
+        (false, SignFormat::Cades) => "attached",
+        (false, SignFormat::Xades) => "enveloped",
     };
     exit::print_stdout(&format!(
         "{}: {level}, {how}, {} bytes\n",
@@ -152,6 +160,14 @@ pub(crate) fn run(args: &SignArgs) -> Result<u8, Failure> {
         cms.len()
     ))?;
     Ok(exit::OK)
+}
+
+/// The library's format for `format`; a detached XAdES signature names the file.
+pub(crate) fn apply_format(opts: &mut imza::SignOptions<'_>, format: SignFormat, file: &Path) {
+    if format == SignFormat::Xades {
+        opts.format = imza::SignFormat::Xades;
+        opts.content_name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+    }
 }
 
 /// The content to sign, read once: its bytes (attached) or its digest, streamed (detached).

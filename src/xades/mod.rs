@@ -14,6 +14,7 @@
 //! a file outside it.
 
 mod detached;
+pub mod sign;
 
 pub use detached::Streamed;
 
