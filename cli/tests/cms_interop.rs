@@ -469,7 +469,17 @@ impl Verdict {
 
 /// The checks every passed signature by `signer` must satisfy.
 fn signature_passed(sig: &Value, signer: &Signer, ctx: &str) {
-    assert_eq!(sig["format"], "CAdES", "format: {ctx}");
+    // The format the level names (CAdES-BASELINE-*, XAdES-BASELINE-*).
+    let format = if sig["level"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("XAdES")
+    {
+        "XAdES"
+    } else {
+        "CAdES"
+    };
+    assert_eq!(sig["format"], format, "format: {ctx}");
     assert_eq!(sig["indication"], "TOTAL_PASSED", "indication: {ctx}");
     assert!(sig["sub_indication"].is_null(), "sub_indication: {ctx}");
     assert_eq!(sig["intact"], true, "intact: {ctx}");
@@ -574,6 +584,19 @@ fn imza_sign(
     level: Level,
     tsa: Option<&str>,
 ) -> (Out, PathBuf) {
+    imza_sign_as(dir, name, signer, detached, level, tsa, "cades")
+}
+
+/// [`imza_sign`] in `format` (`cades` or `xades`).
+fn imza_sign_as(
+    dir: &Scratch,
+    name: &str,
+    signer: &Signer,
+    detached: bool,
+    level: Level,
+    tsa: Option<&str>,
+    format: &str,
+) -> (Out, PathBuf) {
     let out = dir.path(name);
     let mut c = Command::new(env!("CARGO_BIN_EXE_imza"));
     c.arg("sign")
@@ -584,7 +607,7 @@ fn imza_sign(
         .arg(&signer.cert)
         .arg("--chain")
         .arg(&signer.intermediate)
-        .args(["--format", "cades", "--level", level.arg()]);
+        .args(["--format", format, "--level", level.arg()]);
     if level == Level::Lt {
         // LT builds the signer's path to fetch its revocation data: the anchor comes from
         // the chain given (the self-signed root).
@@ -1313,4 +1336,93 @@ fn imza_level_lt_embeds_openssl_ocsp_responses_and_verifies_offline() {
         "{}",
         v.ctx()
     );
+}
+
+// ==== XAdES through the same TSA, OCSP responder and CRL server ============================
+
+#[test]
+fn imza_xades_levels_t_and_lt_with_openssl_services() {
+    if !have_openssl_and_python() {
+        return;
+    }
+    let _ports = fixed_ports();
+    if !imza_test_support::fixed_port_free(OCSP_PORT)
+        || !imza_test_support::fixed_port_free(CRL_PORT)
+    {
+        return;
+    }
+    let dir = Scratch::new("xades-t-lt");
+    let e = ec();
+    let content = dir.content();
+    let (t, lt) = {
+        let _crls = CrlServer::start();
+        let _ocsp = OcspResponder::start();
+        let tsa = Tsa::start(&dir, &[]);
+        let (out, t) = imza_sign_as(&dir, "t.xml", &e, true, Level::T, Some(&tsa.url()), "xades");
+        out.success();
+        let (out, lt) = imza_sign_as(
+            &dir,
+            "lt.xml",
+            &e,
+            true,
+            Level::Lt,
+            Some(&tsa.url()),
+            "xades",
+        );
+        out.success();
+        assert_eq!(tsa.requests(), 2, "one time-stamp per signature");
+        (t, lt)
+    }; // the services are gone: what follows uses only what the files carry
+
+    let v = imza_verify(&t, Some(&content), &[&e.root], &["--no-revocation"]);
+    let one = v.passed_one(&e);
+    assert_eq!(one["level"], "XAdES-BASELINE-T", "{}", v.ctx());
+    let ts = one["timestamps"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", v.ctx()));
+    assert_eq!(ts.len(), 1, "{}", v.ctx());
+    assert_eq!(ts[0]["kind"], "signature", "{}", v.ctx());
+    assert_eq!(ts[0]["imprint_intact"], true, "{}", v.ctx());
+    assert_eq!(ts[0]["indication"], "TOTAL_PASSED", "{}", v.ctx());
+    assert_eq!(one["best_signature_time"], ts[0]["gen_time"], "{}", v.ctx());
+    assert_eq!(one["scope"][0]["name"], "content.txt", "{}", v.ctx());
+
+    let v = imza_verify(&lt, Some(&content), &[&e.root], &["--offline"]);
+    let one = v.passed_one(&e);
+    assert_eq!(one["level"], "XAdES-BASELINE-LT", "{}", v.ctx());
+    assert_eq!(one["legacy_level"], "XAdES-X-L", "{}", v.ctx());
+    let revocation = one["revocation"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", v.ctx()));
+    assert!(
+        !revocation.is_empty(),
+        "revocation data from the file: {}",
+        v.ctx()
+    );
+
+    // The time-stamp's token changed by one byte inside: the imprint or its signature
+    // fails, and it proves nothing (the signature falls back to B).
+    let text = fs::read_to_string(&t).unwrap();
+    let at = text.find("EncapsulatedTimeStamp>").unwrap() + 200;
+    let mut bytes = text.into_bytes();
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    let bad = dir.path("t-bad-token.xml");
+    fs::write(&bad, &bytes).unwrap();
+    let v = imza_verify(&bad, Some(&content), &[&e.root], &["--no-revocation"]);
+    let sig = &v.signatures()[0];
+    assert_ne!(
+        sig["timestamps"][0]["indication"],
+        "TOTAL_PASSED",
+        "{}",
+        v.ctx()
+    );
+    assert_eq!(sig["level"], "XAdES-BASELINE-B", "{}", v.ctx());
+    // Other content under the name: HASH_FAILURE.
+    let v = imza_verify(
+        &t,
+        Some(&dir.other_content()),
+        &[&e.root],
+        &["--no-revocation"],
+    );
+    v.expect(1, "TOTAL_FAILED", Some("HASH_FAILURE"));
 }
