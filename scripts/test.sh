@@ -3,7 +3,8 @@
 # pushing. Each step prints a header; the first failure stops the run.
 #
 # Needs: the Rust toolchain with the wasm32-unknown-unknown target, wasm-bindgen-cli at the
-# version pinned in bindings/wasm/Cargo.toml, node, gcc, valgrind, openssl, python3, pcscd
+# version pinned in bindings/wasm/Cargo.toml, node and npm, gcc, valgrind, openssl, python3
+# with venv, xmlsec1 and unzip (interop/xml/setup.sh installs the XML peers), pcscd
 # with vsmartcard-vpcd (and libpcsclite1, loaded at run time; the build needs no PC/SC
 # development package), opensc-tool; optional:
 # chromium and chromium-driver (browser tests; required under CI=true), nightly + cargo-fuzz
@@ -45,6 +46,17 @@ cargo build -q -p imza-vcard
 CI=${CI:-true} IMZA_REQUIRE_SHARED=1 cargo test --workspace --features imza/http -- --skip wycheproof_signature_vectors_on_every_backend
 bash scripts/card-env.sh stop
 trap - EXIT
+
+step "each XML-signature peer signs, imza verifies (interop/xml/imza-verifies.sh: xmlsec1, signxml, xadesjs; pyasice's ASiC-E pending)"
+# setup.sh (run by the script) installs the peers if .ci/run has not: pinned venvs and npm ci
+# under target/peers, stamped, so a warm run skips them. The imza binary is the debug one the
+# workspace tests above just built for cli/tests (CARGO_BIN_EXE_imza): nothing is built again.
+# Full matrix and the peers' logs in target/xml-imza-verifies.log; summary and pending formats
+# printed.
+CI=${CI:-true} IMZA_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/imza" \
+  bash interop/xml/imza-verifies.sh > target/xml-imza-verifies.log 2>&1 \
+  || { cat target/xml-imza-verifies.log; exit 1; }
+grep -E '^(imza-verifies:|[A-Za-z-]+ pending: )' target/xml-imza-verifies.log
 
 step "Wycheproof on every backend (per-file counts)"
 cargo test -p imza --test wycheproof -- --nocapture
