@@ -58,6 +58,12 @@ CI=${CI:-true} IMZA_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/imza" \
   || { cat target/xml-imza-verifies.log; exit 1; }
 grep -E '^(imza-verifies:|[A-Za-z-]+ pending: )' target/xml-imza-verifies.log
 
+step "imza signs, each XML-signature peer verifies (interop/xml/peers-verify-imza.sh: xmlsec1, signxml, xadesjs)"
+CI=${CI:-true} IMZA_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/imza" \
+  bash interop/xml/peers-verify-imza.sh > target/xml-peers-verify-imza.log 2>&1 \
+  || { cat target/xml-peers-verify-imza.log; exit 1; }
+tail -n 1 target/xml-peers-verify-imza.log
+
 step "Wycheproof on every backend (per-file counts)"
 cargo test -p imza --test wycheproof -- --nocapture
 
