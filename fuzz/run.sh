@@ -103,6 +103,18 @@ PY
 # Mobile-ID / Smart-ID answers: JSON bodies of each kind (built from the test people) and a
 # whole session split at 0xFF.
 seed mobile_response "$root"/fuzz/seeds/mobile_response/*
+# XML: the C14N inputs (the W3C examples and the hand-made cases) and the parser attacks
+# from test-vectors/xml (the large ones are cut at -max_len, still past the depth and
+# attribute limits). XMLDSig/XAdES: checked-in XAdES B-B signatures made by `imza sign
+# --format xades` with the test PKI (P-256, RSA and RSA-PSS enveloped in a small document;
+# P-256 detached over a file `hello` holding `hello`, the target's detached content), and
+# the DSS XAdES samples from the shared vectors when there (LGPL-2.1: a local corpus only,
+# never copied into the repository).
+xml_seeds=("$root"/test-vectors/xml/c14n/w3c/*.xml "$root"/test-vectors/xml/c14n/extra/*.xml
+  "$root"/test-vectors/xml/attacks/*.xml "$root"/fuzz/seeds/xmldsig_verify/*)
+seed xml_c14n "${xml_seeds[@]}"
+seed xmldsig_verify "$root"/fuzz/seeds/xmldsig_verify/* \
+  "$shared"/docsig/xades/dss-signed.xml "$shared"/docsig/xades/dss2011-xades-detached.xml
 targets=$(cargo +nightly fuzz list)
 for t in $targets; do
   echo "== fuzz $t for ${secs}s"
