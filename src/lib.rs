@@ -92,6 +92,7 @@ extern crate std;
 
 mod ber;
 pub mod cades;
+pub mod asic;
 pub mod card;
 pub mod cert;
 pub mod cms;

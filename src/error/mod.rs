@@ -27,6 +27,7 @@
 //! | 1200-1249 | Web eID tokens                                         | [`WebEidError`]      |
 //! | 1250-1299 | Web eID challenges                                     | [`ChallengeError`]   |
 //! | 1300-1349 | XML: parsing, limits, canonicalization                 | [`XmlError`]         |
+//! | 1350-1399 | ZIP containers (ASiC, UDF): structure, names, limits   | [`ContainerError`]   |
 //!
 //! Codes are never reused once released; a new variant gets a new code in its block.
 //!
@@ -42,6 +43,7 @@
 
 mod card;
 pub(crate) mod challenge;
+mod container;
 mod crl;
 mod jose;
 mod mobile;
@@ -57,6 +59,7 @@ use core::fmt;
 
 pub use card::CardError;
 pub use challenge::ChallengeError;
+pub use container::ContainerError;
 pub use crl::CrlError;
 pub use jose::{ClaimError, JoseError};
 pub use mobile::MobileError;
@@ -172,6 +175,8 @@ pub enum Error {
     Challenge(Box<ChallengeError>),
     /// An XML document was refused; codes 1300-1349.
     Xml(Box<XmlError>),
+    /// A ZIP container (ASiC, UDF) was refused; codes 1350-1399.
+    Container(Box<ContainerError>),
 }
 
 impl Error {
@@ -213,6 +218,7 @@ impl Error {
             Self::WebEid(e) => e.code(),
             Self::Challenge(e) => e.code(),
             Self::Xml(e) => e.code(),
+            Self::Container(e) => e.code(),
         }
     }
 }
@@ -263,6 +269,7 @@ impl fmt::Display for Error {
             Self::WebEid(e) => write!(f, "Web eID: {e}"),
             Self::Challenge(e) => write!(f, "Web eID challenge: {e}"),
             Self::Xml(e) => write!(f, "XML: {e}"),
+            Self::Container(e) => write!(f, "container: {e}"),
         }
     }
 }
@@ -508,6 +515,26 @@ const CODES: &[(u32, &str)] = &[
     ),
     (1306, "XML signature: a reference names nothing"),
     (1307, "XML signature: a target is referenced more than once"),
+    // ZIP containers.
+    (1350, "container: malformed ZIP"),
+    (1351, "container: unsafe entry name"),
+    (1352, "container: duplicate entry name"),
+    (
+        1353,
+        "container: a size, count or compression-ratio limit was exceeded",
+    ),
+    (1354, "container: an entry's CRC-32 does not match"),
+    (
+        1355,
+        "container: unsupported ZIP feature (encryption, compression method)",
+    ),
+    (1356, "container: no such entry"),
+    (1357, "container: malformed manifest"),
+    (
+        1358,
+        "container: an entry's size differs from the directory's",
+    ),
+    (1359, "container: reading the container failed"),
 ];
 
 #[cfg(test)]

@@ -323,6 +323,46 @@ fn samples() -> Vec<(RangeInclusive<u32>, Error)> {
         XmlError::ReferencedTwice(s()),
     ];
     v.extend(xml.into_iter().map(|e| (1300..=1349, e.into())));
+    let container = vec![
+        ContainerError::Malformed {
+            name: None,
+            detail: s(),
+        },
+        ContainerError::UnsafeName {
+            name: s(),
+            reason: "x",
+        },
+        ContainerError::DuplicateName {
+            name: s(),
+            first: s(),
+        },
+        ContainerError::Limit {
+            what: "x",
+            limit: 1,
+            name: None,
+        },
+        ContainerError::Crc {
+            name: s(),
+            expected: 1,
+            actual: 2,
+        },
+        ContainerError::Unsupported {
+            name: None,
+            what: s(),
+        },
+        ContainerError::NotFound(s()),
+        ContainerError::Manifest {
+            name: s(),
+            detail: s(),
+        },
+        ContainerError::SizeMismatch {
+            name: s(),
+            declared: 1,
+            actual: 2,
+        },
+        ContainerError::Read(s()),
+    ];
+    v.extend(container.into_iter().map(|e| (1350..=1399, e.into())));
     v
 }
 
