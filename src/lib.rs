@@ -90,9 +90,9 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod asic;
 mod ber;
 pub mod cades;
-pub mod asic;
 pub mod card;
 pub mod cert;
 pub mod cms;
@@ -120,6 +120,8 @@ pub use cades::sign::ToSign;
 pub use cades::{RevocationPolicy, ValidationPolicy, VerifyOptions};
 pub use cert::Person;
 pub use crypto::{Signer, SigningKey};
+#[cfg(feature = "std")]
+pub use document::verify_container;
 pub use document::{
     sign, verify, verify_certificate, Content, DocumentVerifier, SignFormat, SignLevel,
     SignOptions, SignatureFormat,

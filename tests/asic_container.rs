@@ -985,3 +985,235 @@ fn odf_manifests_that_are_not_odf_are_malformed() {
         assert_eq!(e.code(), 1357, "{what}: {e}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Verification: the containers' signatures through the front door.
+
+mod verification {
+    use super::{deflated, mimetype_e, stored, zip};
+    use imza::crypto::SigningKey;
+    use imza::report::{Indication, SubIndication};
+    use imza::{verify, Content, Report, TrustStore, UnixTime, VerifyOptions};
+
+    fn pki(rel: &str) -> Vec<u8> {
+        std::fs::read(
+            imza_test_support::workspace_root()
+                .join("test-vectors/pki")
+                .join(rel),
+        )
+        .unwrap()
+    }
+
+    fn der(rel: &str) -> Vec<u8> {
+        let c = imza::cert::parse_any(&pki(rel)).unwrap();
+        der::Encode::to_der(&c[0]).unwrap()
+    }
+
+    fn key() -> SigningKey {
+        SigningKey::from_pkcs8_pem(std::str::from_utf8(&pki("ecdsa-p256/signer.key")).unwrap())
+            .unwrap()
+    }
+
+    fn trust() -> TrustStore {
+        let mut t = TrustStore::new();
+        t.add_pem_or_der(&pki("ecdsa-p256/root.pem")).unwrap();
+        t
+    }
+
+    fn run(bytes: &[u8], trust: &TrustStore) -> Report {
+        let mut opts = VerifyOptions::new(
+            trust,
+            UnixTime::parse_rfc3339("2027-06-01T00:00:00Z").unwrap(),
+        );
+        opts.revocation = imza::RevocationPolicy::Skip;
+        let r = verify(bytes, Content::Attached, &opts).unwrap();
+        // The same answer from a seekable reader (what the CLI uses for large files).
+        let s = imza::verify_container(std::io::Cursor::new(bytes), &opts).unwrap();
+        assert_eq!(r.to_json().unwrap(), s.to_json().unwrap());
+        r
+    }
+
+    fn sign(content: &[u8], format: imza::SignFormat, name: &str) -> Vec<u8> {
+        let mut o =
+            imza::SignOptions::new(UnixTime::parse_rfc3339("2027-03-01T00:00:00Z").unwrap());
+        o.format = format;
+        o.detached = true;
+        o.content_name = Some(name.into());
+        o.chain = vec![der("ecdsa-p256/intermediate.pem")];
+        imza::sign(
+            imza::cades::sign::ToSign::Bytes(content),
+            &key(),
+            &der("ecdsa-p256/signer.pem"),
+            &o,
+        )
+        .unwrap()
+    }
+
+    fn outcome(r: &Report) -> (Indication, Option<SubIndication>) {
+        (r.indication, r.sub_indication)
+    }
+
+    const HASH: (Indication, Option<SubIndication>) =
+        (Indication::TOTAL_FAILED, Some(SubIndication::HASH_FAILURE));
+
+    #[test]
+    fn a_uyap_udf_verifies_its_sign_sgn_over_content_xml() {
+        let content =
+            "<?xml version=\"1.0\"?><template><content>Dilekçe</content></template>".as_bytes();
+        let sgn = sign(content, imza::SignFormat::Cades, "content.xml");
+        let udf = zip(&[deflated("content.xml", content), stored("sign.sgn", &sgn)]);
+        let r = run(&udf, &trust());
+        assert_eq!(
+            r.indication,
+            Indication::TOTAL_PASSED,
+            "{:?}",
+            r.signatures[0].errors
+        );
+        assert_eq!(r.signatures[0].scope[0].name, "content.xml");
+        let other = zip(&[
+            deflated("content.xml", b"<template/>"),
+            stored("sign.sgn", &sgn),
+        ]);
+        assert_eq!(outcome(&run(&other, &trust())), HASH);
+    }
+
+    #[test]
+    fn asic_e_with_xades_covers_its_files_and_reports_unsigned_ones() {
+        let (a, b) = (b"first file".as_slice(), b"second file".as_slice());
+        let digests = [
+            (
+                "a.txt",
+                imza::crypto::digest(imza::crypto::HashAlgorithm::Sha256, a),
+            ),
+            (
+                "dir/b b.txt",
+                imza::crypto::digest(imza::crypto::HashAlgorithm::Sha256, b),
+            ),
+        ];
+        let files: Vec<(&str, imza::crypto::DigestValue)> = digests.to_vec();
+        let params = imza::xades::sign::Params {
+            signing_time: UnixTime::parse_rfc3339("2027-03-01T00:00:00Z").unwrap(),
+            chain: &[der("ecdsa-p256/intermediate.pem")],
+            mime_type: "text/plain",
+        };
+        let sig = imza::xades::sign::sign(
+            imza::xades::sign::Data::Detached(&files),
+            &key(),
+            &der("ecdsa-p256/signer.pem"),
+            &params,
+        )
+        .unwrap();
+        let build = |a: &[u8], extra: bool| {
+            let mut items = vec![
+                mimetype_e(),
+                deflated("a.txt", a),
+                deflated("dir/b b.txt", b),
+                deflated("META-INF/signatures0.xml", &sig),
+            ];
+            if extra {
+                items.push(deflated("unsigned.txt", b"slipped in"));
+            }
+            zip(&items)
+        };
+        let r = run(&build(a, false), &trust());
+        let s = &r.signatures[0];
+        assert_eq!(r.indication, Indication::TOTAL_PASSED, "{:?}", s.errors);
+        let names: Vec<&str> = s.scope.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(names, ["a.txt", "dir/b%20b.txt"]);
+        // An unsigned extra file: reported, the signature still holds for what it covers.
+        let r = run(&build(a, true), &trust());
+        assert!(
+            r.signatures[0]
+                .warnings
+                .iter()
+                .any(|w| w.contains("unsigned.txt")),
+            "{:?}",
+            r.signatures[0].warnings
+        );
+        // A covered file changed: HASH_FAILURE.
+        assert_eq!(outcome(&run(&build(b"first filf", false), &trust())), HASH);
+    }
+
+    #[test]
+    fn asic_s_with_cades_and_a_zip_without_signatures() {
+        let data = b"the one document".as_slice();
+        let p7s = sign(data, imza::SignFormat::Cades, "doc.txt");
+        let asics = |d: &[u8]| {
+            zip(&[
+                stored("mimetype", b"application/vnd.etsi.asic-s+zip"),
+                stored("doc.txt", d),
+                stored("META-INF/signature.p7s", &p7s),
+            ])
+        };
+        let r = run(&asics(data), &trust());
+        assert_eq!(
+            r.indication,
+            Indication::TOTAL_PASSED,
+            "{:?}",
+            r.signatures[0].errors
+        );
+        assert_eq!(outcome(&run(&asics(b"the one documenT"), &trust())), HASH);
+        // Detached content with a container: given twice.
+        let empty = TrustStore::new();
+        let opts = VerifyOptions::new(&empty, UnixTime::from_secs(0));
+        let err = verify(&asics(data), Content::Detached(b"x"), &opts).unwrap_err();
+        assert_eq!(err, imza::Error::ContentGivenTwice);
+        // A ZIP that holds no signature is not a signature.
+        let plain = zip(&[deflated("a.txt", b"a")]);
+        assert_eq!(
+            verify(&plain, Content::Attached, &opts).unwrap_err().code(),
+            103
+        );
+    }
+
+    #[test]
+    fn dss_containers_give_their_recorded_outcomes() {
+        let Some(dir) = imza_test_support::shared("docsig") else {
+            return;
+        };
+        let no_chain = (
+            Indication::INDETERMINATE,
+            Some(SubIndication::NO_CERTIFICATE_CHAIN_FOUND),
+        );
+        let not_found = (
+            Indication::INDETERMINATE,
+            Some(SubIndication::SIGNED_DATA_NOT_FOUND),
+        );
+        let format = (
+            Indication::TOTAL_FAILED,
+            Some(SubIndication::FORMAT_FAILURE),
+        );
+        let cases = [
+            // Valid crypto, no trust anchor (as DSS runs them).
+            ("asice/dss-onefile-ok.asice", no_chain),
+            ("asice/dss-multifiles-ok.asice", no_chain),
+            ("asice/dss-onefile-no-mimetype.asice", no_chain),
+            ("asice/dss-hello.bdoc", no_chain),
+            ("asice/dss-cades-dss1421.asice", no_chain),
+            ("asics/dss-onefile-ok.asics", no_chain),
+            (
+                "asice/dss-Signature-ASiC_LT_modified_cert_values.asice",
+                no_chain,
+            ),
+            // Broken: a covered file changed or gone, a manifest altered, no signed file.
+            ("asice/dss-cades-brokenReference.asice", HASH),
+            (
+                "asice/dss-cades-brokenReferenceAndAlteredManifest.asice",
+                format,
+            ),
+            ("asice/dss-no-signed-file.asice", format),
+            ("asice/dss-onefile-wrong-file.asice", not_found),
+            ("asice/dss-multifiles-wrong-file.asice", not_found),
+            ("asice/dss-removed-doc.asice", not_found),
+            ("asics/dss-onefile-wrong-file.asics", not_found),
+            // The archive time-stamp is broken; imza does not validate ASiCArchiveManifest
+            // time-stamps yet, so the signature itself is judged (see the README).
+            ("asice/dss-cades-dss1421-broken.asice", no_chain),
+        ];
+        for (name, expected) in cases {
+            let bytes = std::fs::read(dir.join(name)).unwrap();
+            let r = run(&bytes, &TrustStore::new());
+            assert_eq!(outcome(&r), expected, "{name}: {}", r.to_json().unwrap());
+        }
+    }
+}

@@ -41,8 +41,9 @@ enum Command {
     /// Login tokens: JWS/JWT issue and verify.
     #[command(subcommand)]
     Token(token::TokenCommand),
-    /// Validate a signed document: CMS / CAdES (`.p7s`, `.p7m`, DER or PEM) or XMLDSig /
-    /// XAdES (`.xml`). Exit 0 TOTAL_PASSED, 1 TOTAL_FAILED, 2 INDETERMINATE.
+    /// Validate a signed document: CMS / CAdES (`.p7s`, `.p7m`, DER or PEM), XMLDSig /
+    /// XAdES (`.xml`), or an ASiC-E / ASiC-S / UDF container. Exit 0 TOTAL_PASSED,
+    /// 1 TOTAL_FAILED, 2 INDETERMINATE.
     Verify(verify_doc::VerifyArgs),
     /// Sign a file: CAdES baseline B, T (signature time-stamp) or LT (with validation data).
     Sign(sign::SignArgs),

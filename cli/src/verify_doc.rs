@@ -21,8 +21,9 @@ use crate::inputs::{load_trust, now};
 /// `imza verify`.
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
-    /// The signature: CMS in DER, BER or PEM (`.p7s`, `.p7m`, `.pkcs7`), or an XML
-    /// document with XMLDSig / XAdES signatures (enveloped, enveloping or detached).
+    /// The signature: CMS in DER, BER or PEM (`.p7s`, `.p7m`, `.pkcs7`), an XML document
+    /// with XMLDSig / XAdES signatures (enveloped, enveloping or detached), or a container:
+    /// ASiC-E (`.asice`, `.sce`, `.bdoc`), ASiC-S (`.asics`) or UYAP `.udf`.
     file: PathBuf,
     /// The signed content of a detached signature, or what a time-stamp token covers
     /// (streamed, any size). Refused (exit 64) with a signature that carries its content.
@@ -48,7 +49,12 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
         Some(s) => UnixTime::parse_rfc3339(s).map_err(|e| Failure::usage(format!("--at: {e}")))?,
         None => now(),
     };
-    let sig = exit::read_limited(&args.file, imza::cms::MAX_CMS_LEN as u64)?;
+    let zip = is_zip(&args.file)?;
+    let sig = if zip {
+        Vec::new()
+    } else {
+        exit::read_limited(&args.file, imza::cms::MAX_CMS_LEN as u64)?
+    };
     let trust = if args.trust.is_empty() {
         if !args.json {
             eprintln!(
@@ -85,6 +91,18 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
     }
 
     let report = match &args.detached {
+        // A container is read from the file on demand: a 2 GiB ASiC-E in constant memory.
+        None if zip => {
+            let file = std::fs::File::open(&args.file).map_err(|e| Failure::io(&args.file, &e))?;
+            imza::verify_container(std::io::BufReader::new(file), &opts)
+                .map_err(|e| Failure::content(&args.file, &e))?
+        }
+        Some(_) if zip => {
+            return Err(Failure::usage(format!(
+                "{}: a container carries its content; --detached may not be given as well",
+                args.file.display()
+            )))
+        }
         None => imza::verify(&sig, imza::Content::Attached, &opts)
             .map_err(|e| Failure::content(&args.file, &e))?,
         Some(_) if attached(&sig) => {
@@ -112,6 +130,17 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
         Indication::TOTAL_FAILED => exit::INVALID,
         Indication::INDETERMINATE => exit::INDETERMINATE,
     })
+}
+
+/// Whether `path` starts as a ZIP file does (a container: ASiC, BDOC, UDF).
+fn is_zip(path: &Path) -> Result<bool, Failure> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| Failure::io(path, &e))?;
+    let mut head = Vec::with_capacity(4);
+    file.take(4)
+        .read_to_end(&mut head)
+        .map_err(|e| Failure::io(path, &e))?;
+    Ok(imza::SignatureFormat::detect(&head) == Some(imza::SignatureFormat::Zip))
 }
 
 /// Whether the signature carries its content (a time-stamp token's TSTInfo does not count:

@@ -34,7 +34,10 @@
 
 mod manifest;
 mod names;
+mod verify;
 mod zip;
+
+pub use verify::verify;
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -391,6 +391,38 @@ pub struct SignatureReport {
     pub warnings: Vec<String>,
 }
 
+impl SignatureReport {
+    /// A signature of `format` about which nothing is known yet: TOTAL_PASSED until a
+    /// check says otherwise, not intact, no signer; the best-signature-time is `time`.
+    pub fn new(format: Format, time: UnixTime) -> Self {
+        Self {
+            id: String::new(),
+            format,
+            level: match format {
+                Format::CAdES => Level::Cms,
+                Format::XAdES => Level::XmlDsig,
+            },
+            legacy_level: None,
+            indication: Indication::TOTAL_PASSED,
+            sub_indication: None,
+            intact: false,
+            signer: None,
+            claimed_signing_time: None,
+            best_signature_time: time,
+            digest_algorithm: None,
+            signature_algorithm: None,
+            signature_policy: None,
+            scope: Vec::new(),
+            chain: Vec::new(),
+            timestamps: Vec::new(),
+            revocation: Vec::new(),
+            counter_signatures: Vec::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
 impl Report {
     /// The report as pretty-printed JSON: the document `imza verify --json` prints and the
     /// C ABI and the WASM package return, so every face gives the same bytes.

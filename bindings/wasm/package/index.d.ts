@@ -8,7 +8,8 @@ export function init(input?: string | URL | Request | Response | BufferSource | 
 
 /** Thrown for input that cannot be processed at all; `code` is the core's numeric code
  * (the C ABI's too): 100 malformed, 102 content given twice, 103 unsupported format,
- * 105 invalid options, 300 bad signature, 1100-1199 JOSE, 1200-1299 Web eID ... */
+ * 105 invalid options, 300 bad signature, 1100-1199 JOSE, 1200-1299 Web eID, 1300-1349 XML,
+ * 1350-1399 ZIP containers ... */
 export class ImzaError extends Error {
   readonly name: "ImzaError";
   readonly code: number;

@@ -288,10 +288,15 @@ test("XAdES: an empty ds:Signature is a report (TOTAL_FAILED / FORMAT_FAILURE), 
   assert.deepEqual([report.indication, report.sub_indication], ["TOTAL_FAILED", "FORMAT_FAILURE"]);
 });
 
+test("a ZIP that is not one is ImzaError 1350 (malformed ZIP), from verifyDocument and DocumentVerifier", async () => {
+  const bytes = new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...new Uint8Array(60)]);
+  await assertImzaError(() => imza.verifyDocument(bytes, { trust: trust() }), 1350, /ZIP/);
+  await assertImzaError(() => new imza.DocumentVerifier(bytes), 1350);
+});
+
 const notSignatures = {
   "XML without a signature": new TextEncoder().encode('<?xml version="1.0"?><a/>'),
   "PDF (PAdES is not verified yet)": new TextEncoder().encode("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"),
-  "ZIP (ASiC is not verified yet)": new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...new Uint8Array(60)]),
   "text garbage": new TextEncoder().encode("garbage, not a signature"),
   "empty input": new Uint8Array(0),
 };

@@ -197,15 +197,14 @@ fn tampered_untrusted_and_no_revocation_data() {
 fn errors_carry_the_core_codes() {
     let mut attached = DocumentVerifier::new(CONTRACT, JsValue::UNDEFINED).unwrap();
     assert_eq!(attached.update(b"x").unwrap_err().0.code(), 102);
-    for junk in [
-        &b"<?xml version=\"1.0\"?><a/>"[..],
-        b"%PDF-1.7\n",
-        b"PK\x03\x04 not really a zip",
-        b"",
-    ] {
+    for junk in [&b"<?xml version=\"1.0\"?><a/>"[..], b"%PDF-1.7\n", b""] {
         let err = DocumentVerifier::new(junk, JsValue::UNDEFINED).unwrap_err();
         assert_eq!(err.0.code(), 103, "{err:?}");
     }
+    // A ZIP that is not one: the container reader's "malformed ZIP".
+    let err =
+        DocumentVerifier::new(b"PK\x03\x04 not really a zip", JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(err.0.code(), 1350, "{err:?}");
     let bad = obj(&[("revocation", "sometimes".into())]);
     assert_eq!(
         DocumentVerifier::new(CONTRACT, bad).unwrap_err().0.code(),
