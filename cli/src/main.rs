@@ -9,6 +9,7 @@
 #[cfg(feature = "pcsc")]
 mod card;
 mod cert;
+mod container;
 mod evidence;
 mod exit;
 mod inputs;
@@ -45,8 +46,12 @@ enum Command {
     /// XAdES (`.xml`), or an ASiC-E / ASiC-S / UDF container. Exit 0 TOTAL_PASSED,
     /// 1 TOTAL_FAILED, 2 INDETERMINATE.
     Verify(verify_doc::VerifyArgs),
-    /// Sign a file: CAdES baseline B, T (signature time-stamp) or LT (with validation data).
+    /// Sign a file: CAdES or XAdES baseline B, T (signature time-stamp) or LT (with
+    /// validation data).
     Sign(sign::SignArgs),
+    /// Signature containers (ASiC-E, ASiC-S, BDOC, UDF): list what they hold.
+    #[command(subcommand)]
+    Container(container::ContainerCommand),
     /// Smart cards over PC/SC: readers, certificates, signing, login tokens.
     #[cfg(feature = "pcsc")]
     #[command(subcommand)]
@@ -84,6 +89,7 @@ fn main() -> ExitCode {
         Command::Token(cmd) => token::run(cmd),
         Command::Verify(args) => verify_doc::run(&args),
         Command::Sign(args) => sign::run(&args),
+        Command::Container(cmd) => container::run(cmd),
         #[cfg(feature = "pcsc")]
         Command::Card(cmd) => card::run(cmd),
         #[cfg(feature = "http")]
