@@ -65,7 +65,7 @@ pub(crate) fn run(cmd: ContainerCommand) -> Result<u8, Failure> {
         });
         format!("{out:#}\n")
     } else {
-        let mut out = format!("{kind}");
+        let mut out = kind.to_string();
         if let Some(m) = c.mimetype() {
             out.push_str(&format!(" ({m})"));
         }
