@@ -115,6 +115,10 @@ xml_seeds=("$root"/test-vectors/xml/c14n/w3c/*.xml "$root"/test-vectors/xml/c14n
 seed xml_c14n "${xml_seeds[@]}"
 seed xmldsig_verify "$root"/fuzz/seeds/xmldsig_verify/* \
   "$shared"/docsig/xades/dss-signed.xml "$shared"/docsig/xades/dss2011-xades-detached.xml
+# Containers: the DSS ASiC-E, BDOC and ASiC-S files from the shared vectors (a local corpus
+# only: LGPL-2.1, never copied into the repository).
+seed asic_container "$shared"/docsig/asice/*.asice "$shared"/docsig/asice/*.bdoc \
+  "$shared"/docsig/asics/*.asics
 targets=$(cargo +nightly fuzz list)
 for t in $targets; do
   echo "== fuzz $t for ${secs}s"

@@ -401,7 +401,7 @@ pub(crate) struct Pump<'c> {
     declared: u64,
     compressed: u64,
     expected_crc: u32,
-    crc: rawzip::Crc32,
+    crc: crc32fast::Hasher,
     total: u64,
     max_ratio: u64,
     ratio_from: u64,
@@ -436,7 +436,7 @@ impl<'c> Pump<'c> {
             declared: entry.size,
             compressed: entry.compressed_size,
             expected_crc: entry.crc32,
-            crc: rawzip::Crc32::new(),
+            crc: crc32fast::Hasher::new(),
             total: 0,
             max_ratio: limits.max_ratio,
             ratio_from: limits.ratio_threshold,
@@ -541,7 +541,7 @@ impl<'c> Pump<'c> {
         if self.total != self.declared {
             return Err(self.size_mismatch());
         }
-        let actual = self.crc.checksum();
+        let actual = self.crc.clone().finalize();
         if actual != self.expected_crc {
             return Err(ContainerError::Crc {
                 name: self.name.into(),
