@@ -47,7 +47,7 @@ CI=${CI:-true} IMZA_REQUIRE_SHARED=1 cargo test --workspace --features imza/http
 bash scripts/card-env.sh stop
 trap - EXIT
 
-step "each XML-signature peer signs, imza verifies (interop/xml/imza-verifies.sh: xmlsec1, signxml, xadesjs; pyasice's ASiC-E pending)"
+step "each XML-signature peer signs, imza verifies (interop/xml/imza-verifies.sh: xmlsec1, signxml, xadesjs, pyasice's ASiC-E)"
 # setup.sh (run by the script) installs the peers if .ci/run has not: pinned venvs and npm ci
 # under target/peers, stamped, so a warm run skips them. The imza binary is the debug one the
 # workspace tests above just built for cli/tests (CARGO_BIN_EXE_imza): nothing is built again.
