@@ -193,7 +193,7 @@ fn verify_xml(
 
 /// Reads `r` to its end in fixed-size chunks.
 #[cfg(feature = "std")]
-fn read_into(
+pub(crate) fn read_into(
     r: &mut dyn std::io::Read,
     sink: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
 ) -> Result<(), Error> {
@@ -411,6 +411,10 @@ pub enum SignFormat {
     /// XAdES (EN 319 132-1): enveloped in the XML content, or, when detached, a signature
     /// document naming the content by [`SignOptions::content_name`].
     Xades,
+    /// An ASiC-E container (EN 319 162-1): the content as the file
+    /// [`SignOptions::content_name`] and a XAdES signature over it. For several files, or
+    /// large ones streamed, see [`sign_container`].
+    Asice,
 }
 
 /// What to make, for [`sign`].
@@ -419,7 +423,8 @@ pub enum SignFormat {
 pub struct SignOptions<'a> {
     /// The format (CAdES by default).
     pub format: SignFormat,
-    /// The content's file name, which a detached XAdES signature references.
+    /// The content's file name, which a detached XAdES signature references and an ASiC-E
+    /// container stores the content under.
     pub content_name: Option<String>,
     /// The level (B by default).
     pub level: SignLevel,
@@ -493,21 +498,25 @@ pub fn sign(
     let mut b = cades::sign::SignOptions::new(opts.signing_time);
     b.detached = opts.detached;
     // Checked before the card or phone is asked to sign.
-    let network = match opts.level {
-        SignLevel::B => None,
-        SignLevel::T | SignLevel::Lt => Some(network(opts)?),
-    };
-    let roots;
-    let trust = match (opts.level, opts.trust) {
-        (SignLevel::Lt, Some(t)) => Some(t),
-        (SignLevel::Lt, None) => {
-            roots = roots_among(&opts.chain)?;
-            Some(&roots)
+    let plan = Plan::new(opts)?;
+    let (network, trust) = (plan.network, plan.trust(opts));
+    match opts.format {
+        SignFormat::Cades => {}
+        SignFormat::Xades => return sign_xades(content, signer, cert_der, opts, network, trust),
+        SignFormat::Asice => {
+            let name = opts.content_name.as_deref().ok_or(Error::InvalidOptions {
+                reason: "an ASiC-E container names its file: content_name is needed",
+            })?;
+            let cades::sign::ToSign::Bytes(bytes) = content else {
+                return Err(Error::InvalidOptions {
+                    reason: "an ASiC-E container holds the content: give its bytes, not its digest",
+                });
+            };
+            let hash = cades::sign::digest_algorithm(signer.algorithm());
+            let mut writer = asic::AsiceWriter::new(Vec::new(), hash, opts.signing_time)?;
+            writer.add_bytes(name, asic::write::mime_type_of(name), bytes)?;
+            return finish_asice(writer, signer, cert_der, opts, network, trust);
         }
-        _ => None,
-    };
-    if opts.format == SignFormat::Xades {
-        return sign_xades(content, signer, cert_der, opts, network, trust);
     }
     let cms = cades::sign::sign(content, signer, cert_der, &opts.chain, &b)?;
     let Some((transport, url)) = network else {
@@ -542,7 +551,6 @@ fn sign_xades(
     let params = xades::sign::Params {
         signing_time: opts.signing_time,
         chain: &opts.chain,
-        mime_type: "application/octet-stream",
     };
     let xml = if opts.detached {
         let name = opts.content_name.as_deref().ok_or(Error::InvalidOptions {
@@ -553,7 +561,11 @@ fn sign_xades(
             cades::sign::ToSign::Bytes(b) => crate::crypto::digest(hash, b),
             cades::sign::ToSign::Digest(d) => *d,
         };
-        let files = [(name, digest)];
+        let files = [xades::sign::File {
+            name,
+            digest,
+            mime_type: asic::write::mime_type_of(name),
+        }];
         xades::sign::sign(
             xades::sign::Data::Detached(&files),
             signer,
@@ -573,6 +585,18 @@ fn sign_xades(
             &params,
         )?
     };
+    extend_xades(xml, cert_der, opts, network, trust)
+}
+
+/// B-B → B-T (a SignatureTimeStamp) → B-LT (CertificateValues and RevocationValues), as
+/// far as `network` and `trust` reach.
+fn extend_xades(
+    xml: Vec<u8>,
+    cert_der: &[u8],
+    opts: &SignOptions<'_>,
+    network: Option<(&dyn Transport, &str)>,
+    trust: Option<&TrustStore>,
+) -> Result<Vec<u8>, Error> {
     let Some((transport, url)) = network else {
         return Ok(xml);
     };
@@ -599,6 +623,131 @@ fn sign_xades(
         }
         None => Ok(xml),
     }
+}
+
+/// Signs the container's data files with a detached XAdES signature of `opts.level` and
+/// ends the container with it.
+fn finish_asice<S: asic::Sink>(
+    writer: asic::AsiceWriter<S>,
+    signer: &dyn Signer,
+    cert_der: &[u8],
+    opts: &SignOptions<'_>,
+    network: Option<(&dyn Transport, &str)>,
+    trust: Option<&TrustStore>,
+) -> Result<S, Error> {
+    let params = xades::sign::Params {
+        signing_time: opts.signing_time,
+        chain: &opts.chain,
+    };
+    let xml = {
+        let files: Vec<xades::sign::File<'_>> = writer
+            .files()
+            .iter()
+            .map(|f| xades::sign::File {
+                name: &f.name,
+                digest: f.digest,
+                mime_type: &f.mime_type,
+            })
+            .collect();
+        xades::sign::sign(
+            xades::sign::Data::Detached(&files),
+            signer,
+            cert_der,
+            &params,
+        )?
+    };
+    let xml = extend_xades(xml, cert_der, opts, network, trust)?;
+    writer.finish(&xml)
+}
+
+/// What [`sign`] and [`sign_container`] check before anything is signed: the services a
+/// level needs, and the roots LT data must reach.
+struct Plan<'o> {
+    network: Option<(&'o dyn Transport, &'o str)>,
+    roots: Option<TrustStore>,
+    lt: bool,
+}
+
+impl<'o> Plan<'o> {
+    fn new(opts: &'o SignOptions<'_>) -> Result<Self, Error> {
+        let network = match opts.level {
+            SignLevel::B => None,
+            SignLevel::T | SignLevel::Lt => Some(network(opts)?),
+        };
+        let lt = opts.level == SignLevel::Lt;
+        let roots = match (lt, opts.trust) {
+            (true, None) => Some(roots_among(&opts.chain)?),
+            _ => None,
+        };
+        Ok(Self { network, roots, lt })
+    }
+
+    fn trust<'s>(&'s self, opts: &'s SignOptions<'_>) -> Option<&'s TrustStore> {
+        if self.lt {
+            opts.trust.or(self.roots.as_ref())
+        } else {
+            None
+        }
+    }
+}
+
+/// Signs files into an ASiC-E container (EN 319 162-1) with one XAdES signature of
+/// `opts.level` over all of them, written to `out` as it goes: each file is read once, in
+/// chunks, deflated and digested on the way, so memory does not grow with the files.
+///
+/// `files` are (name in the container, reader); names follow the rules the reader checks
+/// (no traversal, no duplicates, nothing under `META-INF/`). MIME types come from the
+/// names' extensions. `opts.format`, `detached` and `content_name` are not used. Entries
+/// and the container must stay under 4 GiB. On error, what was written to `out` is not a
+/// container: write to a temporary file and rename it.
+///
+/// ```
+/// use imza::{sign_container, verify, Content, Indication, RevocationPolicy, SignOptions,
+///            SigningKey, TrustStore, UnixTime, VerifyOptions};
+///
+/// # fn main() -> Result<(), imza::Error> {
+/// let key = SigningKey::from_pkcs8_pem(include_str!("../test-vectors/pki/ecdsa-p256/signer.key"))?;
+/// let cert = include_bytes!("../test-vectors/pki/ecdsa-p256/signer.der");
+/// let time = UnixTime::parse_rfc3339("2027-01-01T00:00:00Z")?;
+/// let mut how = SignOptions::new(time);
+/// how.chain = vec![include_bytes!("../test-vectors/pki/ecdsa-p256/intermediate.der").to_vec()];
+///
+/// let (mut a, mut b) = (&b"first"[..], &b"second"[..]);
+/// let mut files: [(&str, &mut dyn std::io::Read); 2] = [("a.txt", &mut a), ("b.txt", &mut b)];
+/// let asice = sign_container(&mut files, Vec::new(), &key, cert, &how)?;
+///
+/// let mut trust = TrustStore::new();
+/// trust.add_pem_or_der(include_bytes!("../test-vectors/pki/ecdsa-p256/root.pem"))?;
+/// let mut opts = VerifyOptions::new(&trust, time);
+/// opts.revocation = RevocationPolicy::Skip;
+/// let report = verify(&asice, Content::Attached, &opts)?;
+/// assert_eq!(report.indication, Indication::TOTAL_PASSED);
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "std")]
+pub fn sign_container<W: std::io::Write>(
+    files: &mut [(&str, &mut dyn std::io::Read)],
+    out: W,
+    signer: &dyn Signer,
+    cert_der: &[u8],
+    opts: &SignOptions<'_>,
+) -> Result<W, Error> {
+    let plan = Plan::new(opts)?;
+    let hash = cades::sign::digest_algorithm(signer.algorithm());
+    let mut writer = asic::AsiceWriter::new(asic::write::IoSink(out), hash, opts.signing_time)?;
+    for (name, reader) in files.iter_mut() {
+        writer.add_reader(name, asic::write::mime_type_of(name), *reader)?;
+    }
+    finish_asice(
+        writer,
+        signer,
+        cert_der,
+        opts,
+        plan.network,
+        plan.trust(opts),
+    )
+    .map(|s| s.0)
 }
 
 fn network<'o>(opts: &'o SignOptions<'_>) -> Result<(&'o dyn Transport, &'o str), Error> {

@@ -120,12 +120,12 @@ pub use cades::sign::ToSign;
 pub use cades::{RevocationPolicy, ValidationPolicy, VerifyOptions};
 pub use cert::Person;
 pub use crypto::{Signer, SigningKey};
-#[cfg(feature = "std")]
-pub use document::verify_container;
 pub use document::{
     sign, verify, verify_certificate, Content, DocumentVerifier, SignFormat, SignLevel,
     SignOptions, SignatureFormat,
 };
+#[cfg(feature = "std")]
+pub use document::{sign_container, verify_container};
 pub use error::{describe, Error};
 pub use jose::jwk::{Jwk, Jwks};
 pub use jose::jws::{Verified, Verifier, VerifyKey};

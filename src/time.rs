@@ -162,6 +162,15 @@ fn civil_from_days(mut days: u64) -> (u64, u64, u64) {
     (y, m, days + 1)
 }
 
+impl UnixTime {
+    /// Year, month, day, hour, minute, second (UTC).
+    pub(crate) fn civil(self) -> [u64; 6] {
+        let (y, mo, d) = civil_from_days(self.0 / 86_400);
+        let s = self.0 % 86_400;
+        [y, mo, d, s / 3600, s % 3600 / 60, s % 60]
+    }
+}
+
 impl fmt::Display for UnixTime {
     /// RFC 3339 in UTC: `2027-01-01T00:00:00Z`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1090,11 +1090,17 @@ mod verification {
                 imza::crypto::digest(imza::crypto::HashAlgorithm::Sha256, b),
             ),
         ];
-        let files: Vec<(&str, imza::crypto::DigestValue)> = digests.to_vec();
+        let files: Vec<imza::xades::sign::File<'_>> = digests
+            .iter()
+            .map(|&(name, digest)| imza::xades::sign::File {
+                name,
+                digest,
+                mime_type: "text/plain",
+            })
+            .collect();
         let params = imza::xades::sign::Params {
             signing_time: UnixTime::parse_rfc3339("2027-03-01T00:00:00Z").unwrap(),
             chain: &[der("ecdsa-p256/intermediate.pem")],
-            mime_type: "text/plain",
         };
         let sig = imza::xades::sign::sign(
             imza::xades::sign::Data::Detached(&files),
@@ -1119,7 +1125,7 @@ mod verification {
         let s = &r.signatures[0];
         assert_eq!(r.indication, Indication::TOTAL_PASSED, "{:?}", s.errors);
         let names: Vec<&str> = s.scope.iter().map(|x| x.name.as_str()).collect();
-        assert_eq!(names, ["a.txt", "dir/b%20b.txt"]);
+        assert_eq!(names, ["a.txt", "dir/b b.txt"]);
         // An unsigned extra file: reported, the signature still holds for what it covers.
         let r = run(&build(a, true), &trust());
         assert!(

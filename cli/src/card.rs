@@ -14,7 +14,7 @@ use imza::card::pcsc::{Card, Context, Share};
 use imza::card::{
     CardError, CardSigner, CardTransport, KeyPurpose, Pin, PinEntry, ReaderFeature, Registry,
 };
-use imza::crypto::{EcdsaEncoding, Signer as _};
+use imza::crypto::EcdsaEncoding;
 
 use crate::exit::{self, Failure};
 use crate::sign::SignFormat;
@@ -75,8 +75,9 @@ pub(crate) struct PinArgs {
 /// `imza card sign`.
 #[derive(Debug, Args)]
 pub(crate) struct CardSignArgs {
-    /// The file to sign.
-    file: PathBuf,
+    /// The file to sign; with --format asice, the files to put in the container.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
     #[command(flatten)]
     reader: ReaderArgs,
     #[command(flatten)]
@@ -90,7 +91,7 @@ pub(crate) struct CardSignArgs {
     /// Chain certificates to embed (PEM bundles or DER), repeatable.
     #[arg(long = "chain", value_name = "FILE")]
     chain: Vec<PathBuf>,
-    /// Where to write the DER signature.
+    /// Where to write the signature (or the container).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: PathBuf,
 }
@@ -435,6 +436,7 @@ fn report_stats(enabled: bool, session: usize, signature: usize, took: Duration)
 }
 
 fn sign(args: &CardSignArgs) -> Result<u8, Failure> {
+    crate::sign::check_files(&args.files, args.format, args.detached)?;
     let mut chain: Vec<Vec<u8>> = Vec::new();
     for f in &args.chain {
         let bytes = exit::read_small(f)?;
@@ -451,16 +453,21 @@ fn sign(args: &CardSignArgs) -> Result<u8, Failure> {
     let cert = signer.certificate().to_vec();
     let mut opts = imza::SignOptions::new(crate::inputs::now());
     opts.detached = args.detached;
-    crate::sign::apply_format(&mut opts, args.format, &args.file);
     opts.chain = chain;
-    let content = crate::sign::Loaded::load(&args.file, args.detached, signer.algorithm())?;
     let before = apdus_so_far(&signer);
     let started = Instant::now();
-    let cms = imza::sign(content.to_sign(), &signer, &cert, &opts).map_err(|e| imza_failure(&e))?;
+    crate::sign::sign_to(
+        &args.files,
+        args.format,
+        &mut opts,
+        &signer,
+        &cert,
+        &args.output,
+        &imza_failure,
+    )?;
     let took = started.elapsed();
     let total = apdus_so_far(&signer);
     report_stats(args.pin.stats, total, total - before, took);
-    exit::write_atomic(&args.output, &cms)?;
     Ok(exit::OK)
 }
 

@@ -152,6 +152,21 @@ pub(crate) fn print_stdout(text: &str) -> Result<(), Failure> {
 /// renamed over it, so that a failure never leaves a truncated output behind.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     use std::io::Write;
+    write_atomic_with(path, |f| {
+        f.write_all(bytes).map_err(|e| Failure {
+            code: CANT_CREATE,
+            message: format!("{}: cannot write: {}", path.display(), io_reason(&e)),
+        })
+    })
+}
+
+/// Like [`write_atomic`], with the bytes written by `write` into a temporary file next to
+/// `path` (large outputs are streamed); the file is renamed to `path` only if `write`
+/// succeeds, else removed.
+pub(crate) fn write_atomic_with<T>(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<T, Failure>,
+) -> Result<T, Failure> {
     let cannot = |e: &std::io::Error| Failure {
         code: CANT_CREATE,
         message: format!("{}: cannot write: {}", path.display(), io_reason(e)),
@@ -164,12 +179,23 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     tmp_name.push(name);
     tmp_name.push(format!(".imza-{}.tmp", std::process::id()));
     let tmp = path.with_file_name(tmp_name);
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(|e| cannot(&e))?);
+    let value = match write(&mut f) {
+        Ok(v) => v,
+        Err(failure) => {
+            drop(f);
+            let _ = std::fs::remove_file(&tmp);
+            return Err(failure);
+        }
+    };
+    let result = f
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)
+        .and_then(|f| f.sync_all())
         .and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(cannot(&e));
     }
-    Ok(())
+    Ok(value)
 }

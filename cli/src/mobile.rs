@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
-use imza::crypto::Signer as _;
 use imza::mobile::{
     self, mid::MobileId, smartid::SmartId, Client, Identity, Language, MobileError, MobileSigner,
     Person, Provider, RelyingParty, SignerOptions, SystemClock, Trust, VerificationCode,
@@ -118,8 +117,9 @@ pub(crate) struct SessionArgs {
 /// `imza mobile sign`.
 #[derive(Debug, Args)]
 pub(crate) struct MobileSignArgs {
-    /// The file to sign.
-    file: PathBuf,
+    /// The file to sign; with --format asice, the files to put in the container.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
     #[command(flatten)]
     session: SessionArgs,
     /// The signature format.
@@ -128,7 +128,7 @@ pub(crate) struct MobileSignArgs {
     /// Leave the content out (`.p7s`); it is streamed.
     #[arg(long)]
     detached: bool,
-    /// Where to write the DER signature.
+    /// Where to write the signature (or the container).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: PathBuf,
 }
@@ -284,6 +284,7 @@ fn describe(id: &Identity) -> String {
 }
 
 fn sign(args: &MobileSignArgs) -> Result<u8, Failure> {
+    crate::sign::check_files(&args.files, args.format, args.detached)?;
     let s = setup(&args.session)?;
     let (transport, clock) = (BlockingHttp::new(), SystemClock::new());
     let client = s.client(&transport, &clock);
@@ -303,22 +304,23 @@ fn sign(args: &MobileSignArgs) -> Result<u8, Failure> {
     let cert = signer.certificate().to_vec();
     let mut opts = imza::SignOptions::new(crate::inputs::now());
     opts.detached = args.detached;
-    crate::sign::apply_format(&mut opts, args.format, &args.file);
     opts.chain.clone_from(&s.intermediates);
-    let content = crate::sign::Loaded::load(&args.file, args.detached, signer.algorithm())?;
-    let cms = imza::sign(content.to_sign(), &signer, &cert, &opts).map_err(|e| match e {
-        imza::Error::Mobile(m) => mobile_failure(&m),
-        e => Failure {
-            code: exit::DATA,
-            message: format!("signing failed: {e}"),
+    let written = crate::sign::sign_to(
+        &args.files,
+        args.format,
+        &mut opts,
+        &signer,
+        &cert,
+        &args.output,
+        &|e| match e {
+            imza::Error::Mobile(m) => mobile_failure(m),
+            e => Failure {
+                code: exit::DATA,
+                message: format!("signing failed: {e}"),
+            },
         },
-    })?;
-    exit::write_atomic(&args.output, &cms)?;
-    eprintln!(
-        "Signed; wrote {} ({} bytes)",
-        args.output.display(),
-        cms.len()
-    );
+    )?;
+    eprintln!("Signed; wrote {} ({written} bytes)", args.output.display(),);
     Ok(exit::OK)
 }
 

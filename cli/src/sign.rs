@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use imza::cades::sign::{self as cades_sign, ToSign};
-use imza::crypto::{HashAlgorithm, Signer as _, SigningKey};
+use imza::crypto::{HashAlgorithm, SigningKey};
 use imza::path::PathError;
 
 use crate::exit::{self, Failure};
@@ -27,6 +27,9 @@ pub(crate) enum SignFormat {
     /// XAdES (ETSI EN 319 132-1): enveloped in an XML file, or (--detached) a signature
     /// document that names the file.
     Xades,
+    /// ASiC-E (ETSI EN 319 162-1): a `.asice` container holding the files and one XAdES
+    /// signature over all of them; the files are streamed, any size.
+    Asice,
 }
 
 /// Baseline levels.
@@ -47,8 +50,10 @@ pub(crate) enum SignLevel {
 /// `imza sign`.
 #[derive(Debug, Args)]
 pub(crate) struct SignArgs {
-    /// The file to sign.
-    file: PathBuf,
+    /// The file to sign; with --format asice, the files to put in the container (each
+    /// under its file name).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
     /// The private key: unencrypted PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`). RSA keys
     /// sign with RSA PKCS#1 v1.5 and SHA-256, EC keys with ECDSA and the curve's hash.
     #[arg(long, value_name = "KEY.pem")]
@@ -73,12 +78,13 @@ pub(crate) struct SignArgs {
     /// The RFC 3161 time-stamping service, for --level T and LT.
     #[arg(long, value_name = "URL")]
     tsa: Option<String>,
-    /// Where to write the signature (DER for CAdES, XML for XAdES).
+    /// Where to write the signature (DER for CAdES, XML for XAdES, the container for ASiC-E).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: PathBuf,
 }
 
 pub(crate) fn run(args: &SignArgs) -> Result<u8, Failure> {
+    check_files(&args.files, args.format, args.detached)?;
     let tsa = match (args.level, &args.tsa) {
         (SignLevel::B, Some(_)) => {
             return Err(Failure::usage(
@@ -127,21 +133,24 @@ pub(crate) fn run(args: &SignArgs) -> Result<u8, Failure> {
         SignLevel::Lt => imza::SignLevel::Lt,
     };
     opts.detached = args.detached;
-    apply_format(&mut opts, args.format, &args.file);
     opts.chain = chain;
     opts.tsa_url = tsa.map(String::from);
     #[cfg(feature = "http")]
     {
         opts.transport = Some(&http);
     }
-    let content = Loaded::load(&args.file, args.detached, key.algorithm())?;
-    let cms = imza::sign(content.to_sign(), &key, &cert_der, &opts)
-        .map_err(|e| signing_failure(&args.cert, tsa, &e))?;
-
-    exit::write_atomic(&args.output, &cms)?;
+    let written = sign_to(
+        &args.files,
+        args.format,
+        &mut opts,
+        &key,
+        &cert_der,
+        &args.output,
+        &|e| signing_failure(&args.cert, tsa, e),
+    )?;
     let format = match args.format {
         SignFormat::Cades => "CAdES",
-        SignFormat::Xades => "XAdES",
+        SignFormat::Xades | SignFormat::Asice => "XAdES",
     };
     let level = match args.level {
         SignLevel::B => "B",
@@ -150,16 +159,118 @@ pub(crate) fn run(args: &SignArgs) -> Result<u8, Failure> {
     };
     let level = format!("{format}-BASELINE-{level}");
     let how = match (args.detached, args.format) {
-        (true, _) => "detached",
-        (false, SignFormat::Cades) => "attached",
-        (false, SignFormat::Xades) => "enveloped",
+        (_, SignFormat::Asice) => format!("ASiC-E with {} file(s)", args.files.len()),
+        (true, _) => "detached".into(),
+        (false, SignFormat::Cades) => "attached".into(),
+        (false, SignFormat::Xades) => "enveloped".into(),
     };
     exit::print_stdout(&format!(
-        "{}: {level}, {how}, {} bytes\n",
+        "{}: {level}, {how}, {written} bytes\n",
         args.output.display(),
-        cms.len()
     ))?;
     Ok(exit::OK)
+}
+
+/// The file count and --detached fit the format (checked before a key, card or phone is
+/// touched).
+pub(crate) fn check_files(
+    files: &[PathBuf],
+    format: SignFormat,
+    detached: bool,
+) -> Result<(), Failure> {
+    match format {
+        SignFormat::Asice if detached => Err(Failure::usage(
+            "--detached is for --format cades or xades: an ASiC-E container holds its files",
+        )),
+        SignFormat::Asice => Ok(()),
+        _ if files.len() != 1 => Err(Failure::usage(
+            "--format cades and xades sign one file; several files go into --format asice",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Signs `files` in `format` with `signer` and writes the result to `output` atomically
+/// (a container is streamed into it); returns the bytes written. `failure` maps the
+/// library's errors to the command's exit codes.
+pub(crate) fn sign_to(
+    files: &[PathBuf],
+    format: SignFormat,
+    opts: &mut imza::SignOptions<'_>,
+    signer: &dyn imza::Signer,
+    cert: &[u8],
+    output: &Path,
+    failure: &dyn Fn(&imza::Error) -> Failure,
+) -> Result<u64, Failure> {
+    if format == SignFormat::Asice {
+        return sign_container(files, opts, signer, cert, output, failure);
+    }
+    let [file] = files else {
+        return Err(Failure::usage("one file to sign"));
+    };
+    apply_format(opts, format, file);
+    let content = Loaded::load(file, opts.detached, signer.algorithm())?;
+    let signed = imza::sign(content.to_sign(), signer, cert, opts).map_err(|e| failure(&e))?;
+    exit::write_atomic(output, &signed)?;
+    Ok(signed.len() as u64)
+}
+
+fn sign_container(
+    files: &[PathBuf],
+    opts: &imza::SignOptions<'_>,
+    signer: &dyn imza::Signer,
+    cert: &[u8],
+    output: &Path,
+    failure: &dyn Fn(&imza::Error) -> Failure,
+) -> Result<u64, Failure> {
+    let mut opened = Vec::with_capacity(files.len());
+    for path in files {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| Failure::usage(format!("{}: not a UTF-8 file name", path.display())))?
+            .to_string();
+        let file = std::fs::File::open(path).map_err(|e| Failure::io(path, &e))?;
+        let meta = file.metadata().map_err(|e| Failure::io(path, &e))?;
+        if meta.is_dir() {
+            return Err(Failure {
+                code: exit::NO_INPUT,
+                message: format!("{}: is a directory, not a file", path.display()),
+            });
+        }
+        opened.push((name, std::io::BufReader::new(file)));
+    }
+    let mut list: Vec<(&str, &mut dyn std::io::Read)> = opened
+        .iter_mut()
+        .map(|(n, r)| (n.as_str(), r as &mut dyn std::io::Read))
+        .collect();
+    exit::write_atomic_with(output, |out| {
+        let counted = Counted {
+            inner: out,
+            bytes: 0,
+        };
+        imza::sign_container(&mut list, counted, signer, cert, opts)
+            .map(|c| c.bytes)
+            .map_err(|e| failure(&e))
+    })
+}
+
+/// Counts what passes through to the output file.
+struct Counted<'a, W> {
+    inner: &'a mut W,
+    bytes: u64,
+}
+
+impl<W: std::io::Write> std::io::Write for Counted<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// The library's format for `format`; a detached XAdES signature names the file.

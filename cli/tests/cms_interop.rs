@@ -1426,3 +1426,68 @@ fn imza_xades_levels_t_and_lt_with_openssl_services() {
     );
     v.expect(1, "TOTAL_FAILED", Some("HASH_FAILURE"));
 }
+
+// ==== ASiC-E through the same services =====================================================
+
+#[test]
+fn imza_asice_levels_t_and_lt_with_openssl_services() {
+    if !have_openssl_and_python() {
+        return;
+    }
+    let _ports = fixed_ports();
+    if !imza_test_support::fixed_port_free(OCSP_PORT)
+        || !imza_test_support::fixed_port_free(CRL_PORT)
+    {
+        return;
+    }
+    let dir = Scratch::new("asice-t-lt");
+    let e = ec();
+    let (t, lt) = {
+        let _crls = CrlServer::start();
+        let _ocsp = OcspResponder::start();
+        let tsa = Tsa::start(&dir, &[]);
+        let (out, t) = imza_sign_as(
+            &dir,
+            "t.asice",
+            &e,
+            false,
+            Level::T,
+            Some(&tsa.url()),
+            "asice",
+        );
+        out.success();
+        let (out, lt) = imza_sign_as(
+            &dir,
+            "lt.asice",
+            &e,
+            false,
+            Level::Lt,
+            Some(&tsa.url()),
+            "asice",
+        );
+        out.success();
+        assert_eq!(tsa.requests(), 2, "one time-stamp per container");
+        (t, lt)
+    }; // the services are gone: what follows uses only what the containers carry
+
+    let v = imza_verify(&t, None, &[&e.root], &["--no-revocation"]);
+    let one = v.passed_one(&e);
+    assert_eq!(one["level"], "XAdES-BASELINE-T", "{}", v.ctx());
+    assert_eq!(
+        one["timestamps"][0]["indication"],
+        "TOTAL_PASSED",
+        "{}",
+        v.ctx()
+    );
+    assert_eq!(one["scope"][0]["name"], "content.txt", "{}", v.ctx());
+
+    let v = imza_verify(&lt, None, &[&e.root], &["--offline"]);
+    let one = v.passed_one(&e);
+    assert_eq!(one["level"], "XAdES-BASELINE-LT", "{}", v.ctx());
+    let revocation = one["revocation"].to_string().to_lowercase();
+    assert!(
+        revocation.contains("ocsp"),
+        "the signer's status from an embedded OCSP response: {}",
+        v.ctx()
+    );
+}

@@ -35,9 +35,11 @@
 mod manifest;
 mod names;
 mod verify;
+pub mod write;
 mod zip;
 
 pub use verify::verify;
+pub use write::{AsiceWriter, DataFile, FileWriter, Sink};
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -139,7 +139,17 @@ fn xades(
         None => Ok(None),
     };
     match crate::xades::verify(&xml, &mut external, opts) {
-        Ok(r) => Ok(r.signatures),
+        Ok(mut r) => {
+            // The report names the file, not its URI (`a%20b.txt` is the file `a b.txt`).
+            for s in &mut r.signatures {
+                for sc in &mut s.scope {
+                    if let Some(n) = entry_name(&sc.name).filter(|n| container.entry(n).is_some()) {
+                        *sc = scope(container, &n);
+                    }
+                }
+            }
+            Ok(r.signatures)
+        }
         // A signature entry that holds no signature: say so on the container's report.
         Err(e) => Ok(alloc::vec![broken(name, &e, Format::XAdES, opts)]),
     }

@@ -33,7 +33,18 @@ pub enum Data<'a> {
     Enveloped(&'a [u8]),
     /// Files outside the signature, by name (URI) and digest; the result is a standalone
     /// `asic:XAdESSignatures` document holding the signature.
-    Detached(&'a [(&'a str, DigestValue)]),
+    Detached(&'a [File<'a>]),
+}
+
+/// A file a detached signature covers.
+#[derive(Clone, Copy, Debug)]
+pub struct File<'a> {
+    /// Its name in the container (referenced as a relative URI).
+    pub name: &'a str,
+    /// Its digest.
+    pub digest: DigestValue,
+    /// Its MIME type, signed as DataObjectFormat.
+    pub mime_type: &'a str,
 }
 
 /// The parts of a B-B signature besides the data.
@@ -43,8 +54,6 @@ pub struct Params<'a> {
     pub signing_time: UnixTime,
     /// Chain certificates for KeyInfo, without the signer's own.
     pub chain: &'a [Vec<u8>],
-    /// The MIME type reported for each data object (DataObjectFormat).
-    pub mime_type: &'a str,
 }
 
 /// Signs `data` as XAdES B-B with `signer`, whose certificate is `cert_der`.
@@ -63,7 +72,7 @@ pub fn sign(
     let ids = Ids::new(cert_der, params.signing_time);
 
     let mut refs = String::new();
-    let external: &[(&str, DigestValue)] = match data {
+    let external: &[File<'_>] = match data {
         Data::Enveloped(_) => {
             let _ = write!(
                 refs,
@@ -73,7 +82,13 @@ pub fn sign(
             &[]
         }
         Data::Detached(files) => {
-            for (i, (name, d)) in files.iter().enumerate() {
+            for (
+                i,
+                File {
+                    name, digest: d, ..
+                },
+            ) in files.iter().enumerate()
+            {
                 let _ = write!(
                     refs,
                     r#"<ds:Reference Id="{r}-{i}" URI="{uri}"><ds:DigestMethod Algorithm="{u}"/><ds:DigestValue>{v}</ds:DigestValue></ds:Reference>"#,
@@ -109,7 +124,7 @@ pub fn sign(
     for i in 0..objects {
         let mime = match data {
             Data::Enveloped(_) => "text/xml",
-            Data::Detached(_) => params.mime_type,
+            Data::Detached(f) => f.get(i).map_or("", |f| f.mime_type),
         };
         let _ = write!(
             formats,
@@ -361,15 +376,15 @@ fn one_signature<'a>(doc: &'a xml::Document<'a>) -> Result<(Node<'a, 'a>, Node<'
     Ok((*sig, qp))
 }
 
-fn self_check(xml: &[u8], external: &[(&str, DigestValue)]) -> Result<(), Error> {
+fn self_check(xml: &[u8], external: &[File<'_>]) -> Result<(), Error> {
     let store = crate::trust::TrustStore::new();
     let mut opts = crate::VerifyOptions::new(&store, UnixTime::from_secs(0));
     opts.revocation = crate::RevocationPolicy::Skip;
     let mut resolve = |uri: &str, alg: HashAlgorithm| {
         Ok(external
             .iter()
-            .find(|(n, d)| uri_of(n) == uri && d.algorithm() == alg)
-            .map(|(_, d)| *d))
+            .find(|f| uri_of(f.name) == uri && f.digest.algorithm() == alg)
+            .map(|f| f.digest))
     };
     let report = super::verify(xml, &mut resolve, &opts)?;
     match report.signatures.first() {
