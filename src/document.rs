@@ -193,7 +193,7 @@ fn verify_xml(
 
 /// Reads `r` to its end in fixed-size chunks.
 #[cfg(feature = "std")]
-pub(crate) fn read_into(
+fn read_into(
     r: &mut dyn std::io::Read,
     sink: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
 ) -> Result<(), Error> {

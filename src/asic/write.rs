@@ -178,7 +178,20 @@ impl<S: Sink> AsiceWriter<S> {
         reader: &mut dyn std::io::Read,
     ) -> Result<u64, Error> {
         let mut f = self.add_file(name, mime_type)?;
-        crate::document::read_into(reader, &mut |chunk| f.write(chunk))?;
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(Error::Read {
+                        reason: alloc::format!("{name}: {e}"),
+                    })
+                }
+            };
+            f.write(buf.get(..n).unwrap_or_default())?;
+        }
         let size = f.size;
         f.finish()?;
         Ok(size)
