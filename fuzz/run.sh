@@ -118,7 +118,7 @@ seed xmldsig_verify "$root"/fuzz/seeds/xmldsig_verify/* \
 # Containers: the DSS ASiC-E, BDOC and ASiC-S files from the shared vectors (a local corpus
 # only: LGPL-2.1, never copied into the repository).
 seed asic_container "$shared"/docsig/asice/*.asice "$shared"/docsig/asice/*.bdoc \
-  "$shared"/docsig/asics/*.asics
+  "$shared"/docsig/asics/*.asics "$root"/fuzz/seeds/asic_container/*
 targets=$(cargo +nightly fuzz list)
 for t in $targets; do
   echo "== fuzz $t for ${secs}s"

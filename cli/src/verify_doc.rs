@@ -33,6 +33,10 @@ pub(crate) struct VerifyArgs {
     /// signature can pass: the best result is INDETERMINATE (NO_CERTIFICATE_CHAIN_FOUND).
     #[arg(long = "trust", value_name = "FILE|DIR")]
     trust: Vec<PathBuf>,
+    /// Certificates to build the chain with (PEM bundles or DER), repeatable: intermediate
+    /// CAs a signature does not carry (pyasice embeds only the signer's). Not trusted.
+    #[arg(long = "intermediate", value_name = "FILE")]
+    intermediate: Vec<PathBuf>,
     /// Validation time, RFC 3339 (default: now).
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
@@ -71,6 +75,16 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
     let http = imza::transport::BlockingHttp::new();
     let mut opts = VerifyOptions::new(&trust, time);
     opts.now = now();
+    for f in &args.intermediate {
+        let bytes = exit::read_small(f)?;
+        for c in imza::cert::parse_any(&bytes).map_err(|e| Failure::content(f, &e))? {
+            let der = der::Encode::to_der(&c).map_err(|e| Failure {
+                code: exit::DATA,
+                message: format!("{}: {e}", f.display()),
+            })?;
+            opts.extra_certs.push(der);
+        }
+    }
     let rev = &args.revocation;
     opts.ocsp_responses = rev.ocsp()?;
     opts.crls = rev.crl_ders()?;

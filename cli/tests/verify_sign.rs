@@ -439,6 +439,62 @@ fn untrusted_root_is_indeterminate_no_chain() {
 }
 
 #[test]
+fn intermediate_certificates_complete_a_chain_the_signature_lacks() {
+    let dir = Scratch::new("intermediate");
+    // Signed without --chain: only the signer's certificate is inside.
+    let out_path = dir.path("bare.p7m");
+    let mut args: Vec<PathBuf> = vec!["sign".into(), dir.path("content.txt")];
+    args.extend([
+        "--key".into(),
+        pki("ecdsa-p256/signer.key"),
+        "--cert".into(),
+        pki("ecdsa-p256/signer.pem"),
+        "--format".into(),
+        "cades".into(),
+        "-o".into(),
+        out_path.clone(),
+    ]);
+    imza(args).code(0);
+    let (out, json) = verify_json(&out_path, None, &root("ecdsa-p256"), &["--no-revocation"]);
+    expect_one(
+        &out,
+        &json,
+        2,
+        "INDETERMINATE",
+        Some("NO_CERTIFICATE_CHAIN_FOUND"),
+    );
+    let inter = pki("ecdsa-p256/intermediate.pem");
+    let inter = inter.to_str().unwrap();
+    let (out, json) = verify_json(
+        &out_path,
+        None,
+        &root("ecdsa-p256"),
+        &["--no-revocation", "--intermediate", inter],
+    );
+    let one = expect_one(&out, &json, 0, "TOTAL_PASSED", None);
+    assert_eq!(
+        one["chain"].as_array().map(Vec::len),
+        Some(3),
+        "{}",
+        out.ctx()
+    );
+    // An intermediate is not an anchor: without --trust nothing passes.
+    let (out, json) = verify_json(
+        &out_path,
+        None,
+        &[],
+        &["--no-revocation", "--intermediate", inter],
+    );
+    expect_one(
+        &out,
+        &json,
+        2,
+        "INDETERMINATE",
+        Some("NO_CERTIFICATE_CHAIN_FOUND"),
+    );
+}
+
+#[test]
 fn after_the_signer_certificate_expired_without_poe_is_out_of_bounds() {
     let dir = Scratch::new("expired");
     let sig = signed(&dir, "sig.p7m", "ecdsa-p256", false);

@@ -114,14 +114,10 @@ fi
 [ -x "$imza" ] || { echo "imza-verifies: FAIL: no imza binary at $imza" >&2; exit 1; }
 echo "imza: $imza"
 
-# imza verify has no option for untrusted intermediates today: the XML peers put the
-# intermediate into X509Data, so ROOT is enough. pyasice embeds only the signer certificate; if
-# imza grows such an option it is used for it, otherwise the intermediate becomes a second
-# --trust anchor (weaker: the path then ends at the intermediate).
-intermediate_opt=--trust
-for o in --untrusted --intermediate --extra-certs; do
-  if "$imza" verify --help 2>/dev/null | grep -q -- "$o "; then intermediate_opt=$o; break; fi
-done
+# The XML peers put the intermediate into X509Data, so ROOT is enough for them. pyasice embeds
+# only the signer certificate: its intermediate is given with --intermediate (untrusted, for
+# path building only), so the path still ends at ROOT.
+intermediate_opt=--intermediate
 
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
