@@ -302,6 +302,57 @@ fn card_signatures_verify_in_imza_and_openssl() {
 }
 
 #[test]
+fn a_card_signs_an_asic_e_container_of_two_files() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    if !stack_ready() {
+        return;
+    }
+    let dir = scratch("asice");
+    let (a, b) = (dir.join("karar.txt"), dir.join("ek 1.txt"));
+    std::fs::write(&a, b"A decision signed with an ID card.\n").unwrap();
+    std::fs::write(&b, b"Its annex.\n").unwrap();
+    let out = dir.join("karar.asice");
+    let _card = VirtualCard::start("eid", &[]);
+    let chain = pki("ecdsa-p384/intermediate.pem");
+    let mut c = imza();
+    c.args(["card", "sign"])
+        .arg(&a)
+        .arg(&b)
+        .args([
+            "--reader",
+            READER,
+            "--pin-stdin",
+            "--format",
+            "asice",
+            "--chain",
+        ])
+        .arg(&chain)
+        .arg("-o")
+        .arg(&out);
+    let o = run_with_stdin(c, "12345\n");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = imza()
+        .arg("verify")
+        .arg(&out)
+        .arg("--trust")
+        .arg(pki("ecdsa-p384/root.pem"))
+        .arg("--crl")
+        .arg(pki("ecdsa-p384/intermediate.crl"))
+        .arg("--crl")
+        .arg(pki("ecdsa-p384/root.crl"))
+        .arg("--json")
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert_eq!(v.status.code(), Some(0), "{json}");
+    let s = &json["signatures"][0];
+    assert_eq!(s["level"], "XAdES-BASELINE-B", "{json}");
+    assert_eq!(s["scope"][0]["name"], "karar.txt", "{json}");
+    assert_eq!(s["scope"][1]["name"], "ek 1.txt", "{json}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn card_login_tokens_validate() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     if !stack_ready() {
