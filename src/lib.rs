@@ -103,6 +103,7 @@ pub mod error;
 pub mod jose;
 pub mod mobile;
 pub mod path;
+pub mod pdf;
 pub mod report;
 pub mod revocation;
 mod signed;

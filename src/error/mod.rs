@@ -28,6 +28,7 @@
 //! | 1250-1299 | Web eID challenges                                     | [`ChallengeError`]   |
 //! | 1300-1349 | XML: parsing, limits, canonicalization                 | [`XmlError`]         |
 //! | 1350-1399 | ZIP containers (ASiC, UDF): structure, names, limits   | [`ContainerError`]   |
+//! | 1400-1449 | PDF files: syntax, cross-references, limits            | [`PdfError`]         |
 //!
 //! Codes are never reused once released; a new variant gets a new code in its block.
 //!
@@ -49,6 +50,7 @@ mod jose;
 mod mobile;
 mod ocsp;
 mod path;
+mod pdf;
 mod tsp;
 mod webeid;
 mod xml;
@@ -65,6 +67,7 @@ pub use jose::{ClaimError, JoseError};
 pub use mobile::MobileError;
 pub use ocsp::OcspError;
 pub use path::{Constraint, PathError};
+pub use pdf::PdfError;
 pub use tsp::TspError;
 pub use webeid::WebEidError;
 pub use xml::XmlError;
@@ -177,6 +180,8 @@ pub enum Error {
     Xml(Box<XmlError>),
     /// A ZIP container (ASiC, UDF) was refused; codes 1350-1399.
     Container(Box<ContainerError>),
+    /// A PDF file was refused; codes 1400-1449.
+    Pdf(Box<PdfError>),
 }
 
 impl Error {
@@ -219,6 +224,7 @@ impl Error {
             Self::Challenge(e) => e.code(),
             Self::Xml(e) => e.code(),
             Self::Container(e) => e.code(),
+            Self::Pdf(e) => e.code(),
         }
     }
 }
@@ -270,6 +276,7 @@ impl fmt::Display for Error {
             Self::Challenge(e) => write!(f, "Web eID challenge: {e}"),
             Self::Xml(e) => write!(f, "XML: {e}"),
             Self::Container(e) => write!(f, "container: {e}"),
+            Self::Pdf(e) => write!(f, "PDF: {e}"),
         }
     }
 }
@@ -535,6 +542,11 @@ const CODES: &[(u32, &str)] = &[
         "container: an entry's size differs from the directory's",
     ),
     (1359, "container: reading the container failed"),
+    (1400, "PDF: malformed"),
+    (1401, "PDF: a limit was exceeded"),
+    (1402, "PDF: a feature that is not supported"),
+    (1403, "PDF: a referenced object is missing"),
+    (1404, "PDF: a dictionary key appears twice"),
 ];
 
 #[cfg(test)]

@@ -363,6 +363,17 @@ fn samples() -> Vec<(RangeInclusive<u32>, Error)> {
         ContainerError::Read(s()),
     ];
     v.extend(container.into_iter().map(|e| (1350..=1399, e.into())));
+    let pdf = vec![
+        PdfError::Malformed { at: 1, detail: s() },
+        PdfError::Limit {
+            what: "objects",
+            limit: 1,
+        },
+        PdfError::Unsupported(s()),
+        PdfError::NotFound(s()),
+        PdfError::DuplicateKey { at: 1, key: s() },
+    ];
+    v.extend(pdf.into_iter().map(|e| (1400..=1449, e.into())));
     v
 }
 

@@ -1,0 +1,12 @@
+//! PDF files, read for their signatures (PAdES, ETSI EN 319 142-1): the object syntax
+//! with byte spans ([`syntax`]). The cross-reference sections, revisions, signature fields,
+//! coverage and modification analysis are built on it.
+
+pub mod source;
+pub mod syntax;
+pub mod xref;
+
+pub use crate::error::PdfError;
+pub use source::Source;
+pub use syntax::{Dict, Limits, ObjRef, Object, Parser, PdfString, Spanned};
+pub use xref::{Entry, Section, XrefLimits};
