@@ -1,44 +1,140 @@
-//! The cross-reference chain of every DSS PDF in `../shared/test-vectors/docsig/` (pades and
-//! attacks/pdf): each is read to its first revision, or refused with a typed error.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The DSS PDFs in `../shared/test-vectors/docsig/` (pades and attacks/pdf): the revision
+//! structure and what each signature's /ByteRange covers, against the outcomes their
+//! PROVENANCE records. Coverage alone catches the ByteRange attacks (a moved or widened hole,
+//! ranges past the end, a signature dictionary replaced later); the files whose signatures
+//! cover their revision soundly but were changed afterwards (an added page, an annotation,
+//! the shadow attacks) are for the modification analysis.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
-use imza::pdf::xref::{chain, XrefLimits};
+use imza::pdf::xref::XrefLimits;
+use imza::pdf::Document;
+
+/// Per signed field: `Ok(revision)` when it covers that revision soundly, else `Err(the
+/// first anomaly's text)`.
+/// A field's name and its coverage outcome.
+type Outcome = (String, Result<usize, String>);
+
+fn coverage(bytes: &[u8]) -> Result<Vec<Outcome>, String> {
+    let mut d = Document::open(bytes, XrefLimits::default()).map_err(|e| e.to_string())?;
+    let last = d.revisions().len() - 1;
+    let fields = d.signature_fields(last).map_err(|e| e.to_string())?;
+    Ok(fields
+        .into_iter()
+        .filter_map(|f| {
+            let v = f.value?;
+            let c = imza::pdf::coverage::check(&v, d.revisions(), bytes.len() as u64);
+            let r = if c.is_sound() {
+                Ok(c.revision.unwrap())
+            } else {
+                Err(c.anomalies[0].to_string())
+            };
+            Some((f.name, r))
+        })
+        .collect())
+}
 
 #[test]
-fn dss_pdfs_have_readable_revision_chains() {
+fn dss_pdfs_coverage_matches_their_provenance() {
     let Some(shared) = imza_test_support::shared("docsig") else {
         return;
     };
-    let mut seen = 0;
-    for dir in ["pades", "attacks/pdf"] {
-        let mut files: Vec<_> = std::fs::read_dir(shared.join(dir))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        files.sort();
-        for f in files {
-            let bytes = std::fs::read(&f).unwrap();
-            let mut src: &[u8] = &bytes;
-            let name = f.file_name().unwrap().to_string_lossy().into_owned();
-            match chain(&mut src, &XrefLimits::default()) {
-                Ok(s) => {
-                    let kinds: Vec<String> = s
-                        .iter()
-                        .map(|x| {
-                            format!(
-                                "{}@{}:{}",
-                                if x.stream { "stream" } else { "table" },
-                                x.offset,
-                                x.entries.len()
-                            )
-                        })
-                        .collect();
-                    eprintln!("{name}: {} sections {}", s.len(), kinds.join(" "));
+    // (file, revisions, [(field, Ok(revision) | Err(part of the anomaly))]) or Err(refusal).
+    type Want = Result<(usize, Vec<(&'static str, Result<usize, &'static str>)>), &'static str>;
+    let cases: Vec<(&str, Want)> = vec![
+        (
+            "pades/dss-pades-bes.pdf",
+            Ok((2, vec![("Signature1", Ok(1))])),
+        ),
+        (
+            "pades/dss-pdf-signed-original.pdf",
+            Ok((2, vec![("Signature1", Ok(1))])),
+        ),
+        // Sound coverage, then a page added in revision 2: the modification analysis.
+        (
+            "pades/dss-pdf-signed-added-page.pdf",
+            Ok((3, vec![("Signature1", Ok(1))])),
+        ),
+        (
+            "pades/dss-pades-signed-annot-added.pdf",
+            Ok((3, vec![("Signature2", Ok(1))])),
+        ),
+        (
+            "pades/dss-pdf-eof.pdf",
+            Ok((2, vec![("Signature1", Err("past the end of the file"))])),
+        ),
+        (
+            "pades/dss-pdf-signed-out-of-byteRange.pdf",
+            Ok((2, vec![("Signature1", Err("past the end of the file"))])),
+        ),
+        (
+            "pades/dss-hello_signed_INCSAVE_signed_EDITED.pdf",
+            Ok((
+                4,
+                vec![
+                    ("Signature1", Ok(1)),
+                    ("Signature2", Err("but /Contents is at")),
+                ],
+            )),
+        ),
+        (
+            "pades/dss-pdf-signed-corrupted.pdf",
+            Err("expected \"obj\""),
+        ),
+        (
+            "attacks/pdf/dss-pades-spoofing-replaced-reason.pdf",
+            Ok((3, vec![("Signature1", Err("but /Contents is at"))])),
+        ),
+        (
+            "attacks/pdf/dss-pdf-byterange-overlap.pdf",
+            Ok((
+                3,
+                vec![
+                    ("Signature1", Ok(1)),
+                    ("Signature2", Err("but /Contents is at")),
+                ],
+            )),
+        ),
+        (
+            "attacks/pdf/dss-pdf-spoofing-attack.pdf",
+            Ok((3, vec![("Sig2", Err("but /Contents is at"))])),
+        ),
+        (
+            "attacks/pdf/dss-siwa.pdf",
+            Ok((2, vec![("Signature1", Err("but /Contents is at"))])),
+        ),
+        (
+            "attacks/pdf/dss2236-shadow-hide.pdf",
+            Ok((3, vec![("Signature1", Ok(1))])),
+        ),
+        (
+            "attacks/pdf/dss2236-shadow-replace.pdf",
+            Ok((2, vec![("Signature2", Ok(0))])),
+        ),
+    ];
+    for (file, want) in cases {
+        let bytes = std::fs::read(shared.join(file)).unwrap();
+        let revisions =
+            Document::open(&bytes[..], XrefLimits::default()).map(|d| d.revisions().len());
+        match (coverage(&bytes), want) {
+            (Err(e), Err(w)) => assert!(e.contains(w), "{file}: {e}"),
+            (Ok(got), Ok((n, fields))) => {
+                assert_eq!(revisions.unwrap(), n, "{file}: revisions");
+                assert_eq!(got.len(), fields.len(), "{file}: {got:?}");
+                for ((name, r), (wname, wr)) in got.iter().zip(&fields) {
+                    assert_eq!(name, wname, "{file}");
+                    match (r, wr) {
+                        (Ok(a), Ok(b)) => assert_eq!(a, b, "{file} {name}"),
+                        (Err(a), Err(b)) => assert!(a.contains(b), "{file} {name}: {a}"),
+                        _ => panic!("{file} {name}: got {r:?}, want {wr:?}"),
+                    }
                 }
-                Err(e) => eprintln!("{name}: refused: {e}"),
             }
-            seen += 1;
+            (got, w) => panic!("{file}: got {got:?}, want {w:?}"),
         }
     }
-    assert!(seen >= 14, "{seen}");
 }

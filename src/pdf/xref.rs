@@ -68,6 +68,8 @@ pub struct Section {
     pub trailer: Dict,
     /// `/Prev`: the previous section.
     pub prev: Option<u64>,
+    /// Where it ends: after the trailer dictionary, or after the stream's `endobj`.
+    pub end: u64,
 }
 
 impl Section {
@@ -209,6 +211,7 @@ fn table(p: &mut Parser<'_>, offset: u64, limits: &XrefLimits) -> Result<Section
         entries,
         trailer,
         prev,
+        end: offset + p.pos() as u64,
     })
 }
 
@@ -326,12 +329,19 @@ fn stream_section(
         }
     }
     let prev = prev_of(&dict, offset)?;
+    let after = offset + data_at as u64 + length as u64;
+    let tail = parse_at(src, after, limits, &mut |p| {
+        p.keyword(b"endstream")?;
+        p.keyword(b"endobj")?;
+        Ok(p.pos())
+    })?;
     Ok(Section {
         offset,
         stream: true,
         entries,
         trailer: dict,
         prev,
+        end: after + tail as u64,
     })
 }
 
