@@ -138,3 +138,69 @@ fn dss_pdfs_coverage_matches_their_provenance() {
         }
     }
 }
+
+#[test]
+fn dss_pdfs_changes_after_signing() {
+    use imza::pdf::modification::Level;
+    let Some(shared) = imza_test_support::shared("docsig") else {
+        return;
+    };
+    // The signature whose coverage is sound, and the level of what changed after it.
+    for (file, field, want) in [
+        ("pades/dss-pades-bes.pdf", "Signature1", Level::None),
+        (
+            "pades/dss-pdf-signed-original.pdf",
+            "Signature1",
+            Level::None,
+        ),
+        // A page added: the page tree changed.
+        (
+            "pades/dss-pdf-signed-added-page.pdf",
+            "Signature1",
+            Level::Other,
+        ),
+        // Annotations (and named appearances, metadata): "no undefined changes" for DSS.
+        (
+            "pades/dss-pades-signed-annot-added.pdf",
+            "Signature2",
+            Level::Annotations,
+        ),
+        // A second signature added in a later revision.
+        (
+            "pades/dss-hello_signed_INCSAVE_signed_EDITED.pdf",
+            "Signature1",
+            Level::FormFilling,
+        ),
+        (
+            "attacks/pdf/dss-pdf-byterange-overlap.pdf",
+            "Signature1",
+            Level::FormFilling,
+        ),
+        // The shadow attacks: an image swapped in under an xref that lies; an overlay's
+        // appearance replaced without a value change.
+        (
+            "attacks/pdf/dss2236-shadow-hide.pdf",
+            "Signature1",
+            Level::Other,
+        ),
+        (
+            "attacks/pdf/dss2236-shadow-replace.pdf",
+            "Signature2",
+            Level::Other,
+        ),
+    ] {
+        let bytes = std::fs::read(shared.join(file)).unwrap();
+        let mut d = Document::open(&bytes[..], XrefLimits::default()).unwrap();
+        let last = d.revisions().len() - 1;
+        let f = d
+            .signature_fields(last)
+            .unwrap()
+            .into_iter()
+            .find(|f| f.name == field && f.value.is_some())
+            .unwrap_or_else(|| panic!("{file}: no signed {field}"));
+        let c = imza::pdf::coverage::check(&f.value.unwrap(), d.revisions(), bytes.len() as u64);
+        assert!(c.is_sound(), "{file}: {:?}", c.anomalies);
+        let m = imza::pdf::modification::analyse(&mut d, c.revision.unwrap()).unwrap();
+        assert_eq!(m.level, want, "{file}: {:#?}", m.changes);
+    }
+}

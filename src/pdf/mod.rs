@@ -4,6 +4,7 @@
 
 pub mod coverage;
 pub mod document;
+pub mod modification;
 pub mod source;
 pub mod syntax;
 pub mod xref;
