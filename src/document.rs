@@ -87,7 +87,7 @@ impl SignatureFormat {
             Self::Cms => "CMS",
             Self::Xml => "XML",
             Self::Zip => "ZIP container",
-            Self::Pdf => "PDF (PAdES is not verified yet)",
+            Self::Pdf => "PDF",
         }
     }
 }
@@ -127,9 +127,13 @@ pub fn verify(
         Some(SignatureFormat::Cms) => verify_cms(signature, content, opts),
         Some(SignatureFormat::Xml) => verify_xml(signature, content, opts),
         Some(SignatureFormat::Zip) => verify_zip(signature, content, opts),
-        Some(other) => Err(Error::UnsupportedFormat {
-            format: other.name(),
-        }),
+        Some(SignatureFormat::Pdf) => {
+            // A PDF carries its content, as a container does.
+            if !matches!(content, Content::Attached) {
+                return Err(Error::ContentGivenTwice);
+            }
+            crate::pades::verify(signature, opts)
+        }
         None => Err(Error::UnsupportedFormat { format: "unknown" }),
     }
 }

@@ -102,6 +102,7 @@ mod engine;
 pub mod error;
 pub mod jose;
 pub mod mobile;
+pub mod pades;
 pub mod path;
 pub mod pdf;
 pub mod report;

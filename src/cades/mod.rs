@@ -408,6 +408,7 @@ impl<'s, 'o> Context<'s, 'o> {
             counter_signatures: Vec::new(),
             errors: Vec::new(),
             warnings: check.warnings.clone(),
+            pdf: None,
         };
         if rep.level == Level::Cms {
             rep.warnings.push(

@@ -146,6 +146,8 @@ pub enum Format {
     CAdES,
     /// XMLDSig / XAdES.
     XAdES,
+    /// A PDF signature (PAdES, or plain PDF CMS).
+    PAdES,
 }
 
 /// The level a signature reaches (ETSI EN 319 122-1 baseline profiles, or plain CMS).
@@ -184,6 +186,18 @@ pub enum Level {
     /// XAdES B-LTA: an ArchiveTimeStamp.
     #[serde(rename = "XAdES-BASELINE-LTA")]
     XadesLta,
+    /// PAdES B-B (EN 319 142-1).
+    #[serde(rename = "PAdES-BASELINE-B")]
+    PadesB,
+    /// PAdES B-T.
+    #[serde(rename = "PAdES-BASELINE-T")]
+    PadesT,
+    /// PAdES B-LT.
+    #[serde(rename = "PAdES-BASELINE-LT")]
+    PadesLt,
+    /// PAdES B-LTA.
+    #[serde(rename = "PAdES-BASELINE-LTA")]
+    PadesLta,
 }
 
 /// The ETSI TS 101 733 (legacy CAdES) form, as older validators name it.
@@ -389,6 +403,28 @@ pub struct SignatureReport {
     pub errors: Vec<String>,
     /// Notes that do not change the result.
     pub warnings: Vec<String>,
+    /// For a PDF signature: its field, coverage and what changed after it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<PdfFacts>,
+}
+
+/// What a PDF signature covers and what happened to the document afterwards.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PdfFacts {
+    /// The signature field's fully qualified name.
+    pub field: String,
+    /// `/SubFilter`.
+    pub sub_filter: String,
+    /// The revision its `/ByteRange` ends with (0 = the original file).
+    pub revision: Option<usize>,
+    /// "entire revision" when the ByteRange covers exactly its revision but its own
+    /// `/Contents`; "unclear" otherwise.
+    pub coverage: String,
+    /// The level of the changes made after it: none, DSS and time-stamps only, form
+    /// filling, annotations, other (`None` when not analysed).
+    pub modification: Option<String>,
+    /// Each change after it that counts, in words.
+    pub changes: Vec<String>,
 }
 
 impl SignatureReport {
@@ -401,6 +437,7 @@ impl SignatureReport {
             level: match format {
                 Format::CAdES => Level::Cms,
                 Format::XAdES => Level::XmlDsig,
+                Format::PAdES => Level::Cms,
             },
             legacy_level: None,
             indication: Indication::TOTAL_PASSED,
@@ -419,6 +456,7 @@ impl SignatureReport {
             counter_signatures: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
+            pdf: None,
         }
     }
 }

@@ -170,6 +170,7 @@ fn validate<'a>(
         counter_signatures: Vec::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
+        pdf: None,
     };
     let sig = match Signature::read(node) {
         Ok(s) => s,

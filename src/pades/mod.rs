@@ -1,0 +1,342 @@
+//! PAdES verification (ETSI EN 319 142-1): each signature field of a PDF, judged by what its
+//! `/ByteRange` covers ([`crate::pdf::coverage`]), its CMS over those bytes (the shared CAdES
+//! engine), and what later revisions changed ([`crate::pdf::modification`]) against its
+//! DocMDP permissions.
+//!
+//! - A ByteRange that does not cover its revision exactly (all but its own `/Contents`) is
+//!   TOTAL_FAILED / FORMAT_FAILURE: the bytes the CMS covers are not the document.
+//! - The CMS must be detached (`adbe.pkcs7.detached`, `ETSI.CAdES.detached`) or a document
+//!   time-stamp token (`ETSI.RFC3161`); an encapsulated eContent is FORMAT_FAILURE.
+//! - Changes after the signature beyond what it permits (for an approval signature:
+//!   anything "other"; for a certification signature: its `/P`) are TOTAL_FAILED /
+//!   FORMAT_FAILURE with the changes listed; permitted ones are warnings.
+//! - Certificates, OCSP responses and CRLs of the last revision's `/DSS` go to the engine
+//!   (B-LT).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::cades::{self, VerifyOptions};
+use crate::error::{Error, PdfError};
+use crate::pdf::coverage::{self, Coverage};
+use crate::pdf::modification::{self, Level as Changes};
+use crate::pdf::source::Source;
+use crate::pdf::syntax::{Object, Spanned};
+use crate::pdf::xref::XrefLimits;
+use crate::pdf::{Document, SignatureValue};
+use crate::report::{
+    Format, Indication, Level, PdfFacts, Report, SignatureReport, SignatureScope, SubIndication,
+};
+
+/// Most bytes of a `/DSS` stream read.
+const MAX_DSS_ITEM: usize = 4 << 20;
+/// Most `/DSS` items read.
+const MAX_DSS_ITEMS: usize = 10_000;
+/// Chunk size for hashing the signed ranges.
+const CHUNK: usize = 64 * 1024;
+
+/// Validates every signed signature field of the PDF in `src`.
+pub fn verify<S: Source>(src: S, opts: &VerifyOptions<'_>) -> Result<Report, Error> {
+    let mut doc = Document::open(src, XrefLimits::default())?;
+    let last = doc.revisions().len().saturating_sub(1);
+    let fields = doc.signature_fields(last)?;
+    let mut o = opts.clone();
+    dss(&mut doc, last, &mut o)?;
+    let mut signatures = Vec::new();
+    for f in fields {
+        let Some(v) = f.value else { continue };
+        let mut s = one(&mut doc, &v, &o)?;
+        s.id = alloc::format!("S-{}", signatures.len() + 1);
+        if let Some(p) = &mut s.pdf {
+            p.field = f.name.clone();
+        }
+        signatures.push(s);
+    }
+    if signatures.is_empty() {
+        return Err(Error::UnsupportedFormat {
+            format: "PDF without a signed signature field",
+        });
+    }
+    Ok(Report::new(opts.time, signatures))
+}
+
+fn one<S: Source>(
+    doc: &mut Document<S>,
+    v: &SignatureValue,
+    opts: &VerifyOptions<'_>,
+) -> Result<SignatureReport, Error> {
+    let cov = coverage::check(v, doc.revisions(), doc.len());
+    let sub_filter = v
+        .dict
+        .name(b"SubFilter")
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .unwrap_or_default();
+    let mut facts = PdfFacts {
+        field: String::new(),
+        sub_filter: sub_filter.clone(),
+        revision: cov.revision,
+        coverage: if cov.is_sound() {
+            "entire revision".into()
+        } else {
+            "unclear".into()
+        },
+        modification: None,
+        changes: Vec::new(),
+    };
+    if !cov.is_sound() {
+        return Ok(refused(opts, facts, &cov));
+    }
+    let (Some(rev), Some(ranges)) = (cov.revision, cov.ranges.clone()) else {
+        return Ok(refused(opts, facts, &cov));
+    };
+    let cms = match v.dict.get(b"Contents").map(|c| &c.object) {
+        Some(Object::String(s)) => der_prefix(&s.bytes),
+        _ => None,
+    };
+    let Some(cms) = cms else {
+        let mut r = SignatureReport::new(Format::PAdES, opts.time);
+        fail(
+            &mut r,
+            "/Contents does not hold one DER-encoded CMS object".into(),
+        );
+        r.pdf = Some(facts);
+        return Ok(r);
+    };
+    if !matches!(
+        sub_filter.as_str(),
+        "adbe.pkcs7.detached" | "ETSI.CAdES.detached" | "ETSI.RFC3161"
+    ) {
+        let mut r = SignatureReport::new(Format::PAdES, opts.time);
+        r.indication = Indication::INDETERMINATE;
+        r.sub_indication = Some(SubIndication::FORMAT_FAILURE);
+        r.errors.push(alloc::format!(
+            "the /SubFilter {sub_filter:?} is not supported"
+        ));
+        r.pdf = Some(facts);
+        return Ok(r);
+    }
+    let mut streamed = match cades::Streamed::new(cms) {
+        Ok(s) => s,
+        Err(e) => {
+            let mut r = SignatureReport::new(Format::PAdES, opts.time);
+            fail(&mut r, alloc::format!("/Contents: {e}"));
+            r.pdf = Some(facts);
+            return Ok(r);
+        }
+    };
+    if !streamed.needs_content() {
+        let mut r = SignatureReport::new(Format::PAdES, opts.time);
+        fail(
+            &mut r,
+            "the CMS in /Contents encapsulates its content; a PDF signature must be detached"
+                .into(),
+        );
+        r.pdf = Some(facts);
+        return Ok(r);
+    }
+    streamed.update(&[])?;
+    for range in &ranges {
+        let mut at = range.start;
+        while at < range.end {
+            let n = usize::try_from((range.end - at).min(CHUNK as u64)).unwrap_or(CHUNK);
+            let chunk = doc.source().window(at, n)?;
+            if chunk.is_empty() {
+                return Err(PdfError::Malformed {
+                    at,
+                    detail: "the file ended inside /ByteRange".into(),
+                }
+                .into());
+            }
+            streamed.update(&chunk)?;
+            at += chunk.len() as u64;
+        }
+    }
+    let report = streamed.verify(opts)?;
+    let mut r = report
+        .signatures
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| SignatureReport::new(Format::PAdES, opts.time));
+    r.format = Format::PAdES;
+    r.level = match r.level {
+        Level::B => Level::PadesB,
+        Level::T => Level::PadesT,
+        Level::Lt => Level::PadesLt,
+        Level::Lta => Level::PadesLta,
+        other => other,
+    };
+    r.scope = alloc::vec![SignatureScope {
+        name: alloc::format!(
+            "the PDF as of revision {rev} (bytes 0..{}, without this signature's /Contents)",
+            ranges[1].end
+        ),
+        content_type: None,
+        length: Some(ranges[1].end),
+    }];
+    // What changed afterwards, against what the signature permits.
+    let m = modification::analyse(doc, rev)?;
+    facts.modification = Some(m.level.name().into());
+    facts.changes = m
+        .changes
+        .iter()
+        .filter(|c| c.level > Changes::None)
+        .map(|c| alloc::format!("revision {}: {} ({})", c.revision, c.what, c.level.name()))
+        .collect();
+    let permitted = permitted(v);
+    if m.level > permitted {
+        fail(
+            &mut r,
+            alloc::format!(
+                "the document was modified after signing beyond what the signature permits ({}): {}",
+                permitted.name(),
+                facts.changes.join("; ")
+            ),
+        );
+    } else if m.level > Changes::None {
+        r.warnings.push(alloc::format!(
+            "later revisions changed the document ({}): {}",
+            m.level.name(),
+            facts.changes.join("; ")
+        ));
+    }
+    r.pdf = Some(facts);
+    Ok(r)
+}
+
+/// What changes a signature permits: a certification signature's DocMDP `/P` (1: none but
+/// validation data and time-stamps; 2: also form filling and signing; 3: also annotations);
+/// an approval signature anything short of "other".
+fn permitted(v: &SignatureValue) -> Changes {
+    let Some(Spanned {
+        object: Object::Array(refs),
+        ..
+    }) = v.dict.get(b"Reference")
+    else {
+        return Changes::Annotations;
+    };
+    for r in refs {
+        let Object::Dict(d) = &r.object else { continue };
+        if d.name(b"TransformMethod") != Some(b"DocMDP") {
+            continue;
+        }
+        let p = match d.get(b"TransformParams").map(|t| &t.object) {
+            Some(Object::Dict(t)) => t.integer(b"P").unwrap_or(2),
+            _ => 2,
+        };
+        return match p {
+            1 => Changes::DssAndTimestamps,
+            2 => Changes::FormFilling,
+            _ => Changes::Annotations,
+        };
+    }
+    Changes::Annotations
+}
+
+fn fail(r: &mut SignatureReport, why: String) {
+    r.indication = Indication::TOTAL_FAILED;
+    r.sub_indication = Some(SubIndication::FORMAT_FAILURE);
+    r.errors.push(why);
+}
+
+fn refused(opts: &VerifyOptions<'_>, facts: PdfFacts, cov: &Coverage) -> SignatureReport {
+    let mut r = SignatureReport::new(Format::PAdES, opts.time);
+    for a in &cov.anomalies {
+        r.errors.push(alloc::format!("{a}"));
+    }
+    r.indication = Indication::TOTAL_FAILED;
+    r.sub_indication = Some(SubIndication::FORMAT_FAILURE);
+    r.pdf = Some(facts);
+    r
+}
+
+/// The DER object at the start of `bytes`, when the rest is zero padding (as signers
+/// reserve `/Contents` larger than the CMS).
+fn der_prefix(bytes: &[u8]) -> Option<&[u8]> {
+    let (&tag, rest) = bytes.split_first()?;
+    if tag != 0x30 {
+        return None;
+    }
+    let (&first, rest) = rest.split_first()?;
+    let (len, header) = if first < 0x80 {
+        (usize::from(first), 2)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let len = rest
+            .get(..n)?
+            .iter()
+            .fold(0usize, |acc, b| acc << 8 | usize::from(*b));
+        (len, 2 + n)
+    };
+    let end = header.checked_add(len)?;
+    let (der, padding) = (bytes.get(..end)?, bytes.get(end..)?);
+    padding.iter().all(|b| *b == 0).then_some(der)
+}
+
+/// Adds the last revision's `/DSS` certificates, OCSP responses and CRLs to `opts`.
+fn dss<S: Source>(
+    doc: &mut Document<S>,
+    rev: usize,
+    opts: &mut VerifyOptions<'_>,
+) -> Result<(), Error> {
+    let Some(root) = doc.trailer(rev).and_then(|t| t.get(b"Root")).cloned() else {
+        return Ok(());
+    };
+    let Object::Dict(catalog) = doc.direct(&root, rev)?.object else {
+        return Ok(());
+    };
+    let Some(d) = catalog.get(b"DSS") else {
+        return Ok(());
+    };
+    let Object::Dict(d) = doc.direct(d, rev)?.object else {
+        return Ok(());
+    };
+    let mut count = 0usize;
+    for (key, into) in [
+        (&b"Certs"[..], 0usize),
+        (&b"OCSPs"[..], 1),
+        (&b"CRLs"[..], 2),
+    ] {
+        let Some(list) = d.get(key) else { continue };
+        let Object::Array(items) = doc.direct(list, rev)?.object else {
+            continue;
+        };
+        for item in items {
+            count += 1;
+            if count > MAX_DSS_ITEMS {
+                return Err(PdfError::Limit {
+                    what: "items in /DSS",
+                    limit: MAX_DSS_ITEMS as u64,
+                }
+                .into());
+            }
+            let Object::Ref(r) = item.object else {
+                continue;
+            };
+            let Some(res) = doc.resolve(r, rev)? else {
+                continue;
+            };
+            let (Some(data), Object::Dict(sd)) = (res.stream, &res.value.object) else {
+                continue;
+            };
+            let len = usize::try_from(data.len).unwrap_or(usize::MAX);
+            if len > MAX_DSS_ITEM {
+                continue;
+            }
+            let raw = doc.source().window(data.offset, len)?;
+            let bytes = match sd.name(b"Filter") {
+                None => raw,
+                Some(b"FlateDecode") => crate::pdf::xref::inflate(&raw, MAX_DSS_ITEM, data.offset)?,
+                Some(_) => continue,
+            };
+            match into {
+                0 => opts.extra_certs.push(bytes),
+                1 => opts.ocsp_responses.push(bytes),
+                _ => opts.crls.push(bytes),
+            }
+        }
+    }
+    Ok(())
+}
