@@ -165,6 +165,17 @@ fn verify_zip(
     asic::verify(&container, opts)
 }
 
+/// Validates the signatures of a PDF read from a file or any seekable stream: only the
+/// cross-reference sections, the objects the analysis needs and the signed byte ranges
+/// (hashed in 64 KiB chunks) are read, so memory does not grow with the file.
+#[cfg(feature = "std")]
+pub fn verify_pdf<R>(reader: R, opts: &VerifyOptions<'_>) -> Result<Report, Error>
+where
+    R: std::io::Read + std::io::Seek,
+{
+    crate::pades::verify(crate::pdf::source::ReadSeek::new(reader)?, opts)
+}
+
 /// Validates the signatures of a container read from a file or any seekable stream: its
 /// entries are read on demand and hashed in chunks, so memory does not grow with the
 /// container (a 2 GiB ASiC-E). For containers only; other formats go through [`verify`].
@@ -253,6 +264,8 @@ enum Streamed {
     Xml(xades::Streamed),
     /// A container, which carries its content.
     Zip(Vec<u8>),
+    /// A PDF, kept whole: it is read by position, not as a stream.
+    Pdf(Vec<u8>),
 }
 
 impl DocumentVerifier {
@@ -273,9 +286,13 @@ impl DocumentVerifier {
                     inner: Streamed::Zip(signature.to_vec()),
                 })
             }
-            Some(other) => Err(Error::UnsupportedFormat {
-                format: other.name(),
-            }),
+            Some(SignatureFormat::Pdf) => {
+                // Its structure read now, so that what is not a PDF fails here as elsewhere.
+                crate::pdf::Document::open(signature, crate::pdf::XrefLimits::default())?;
+                Ok(Self {
+                    inner: Streamed::Pdf(signature.to_vec()),
+                })
+            }
             None => Err(Error::UnsupportedFormat { format: "unknown" }),
         }
     }
@@ -286,6 +303,7 @@ impl DocumentVerifier {
             Streamed::Cms(_) => SignatureFormat::Cms,
             Streamed::Xml(_) => SignatureFormat::Xml,
             Streamed::Zip(_) => SignatureFormat::Zip,
+            Streamed::Pdf(_) => SignatureFormat::Pdf,
         }
     }
 
@@ -295,7 +313,7 @@ impl DocumentVerifier {
         match &self.inner {
             Streamed::Cms(s) => s.needs_content(),
             Streamed::Xml(s) => s.needs_content(),
-            Streamed::Zip(_) => false,
+            Streamed::Zip(_) | Streamed::Pdf(_) => false,
         }
     }
 
@@ -305,7 +323,7 @@ impl DocumentVerifier {
         match &mut self.inner {
             Streamed::Cms(s) => s.update(chunk),
             Streamed::Xml(s) => s.update(chunk),
-            Streamed::Zip(_) => Err(Error::ContentGivenTwice),
+            Streamed::Zip(_) | Streamed::Pdf(_) => Err(Error::ContentGivenTwice),
         }
     }
 
@@ -315,7 +333,7 @@ impl DocumentVerifier {
         match &self.inner {
             Streamed::Cms(s) => s.required_digests(),
             Streamed::Xml(s) => s.required_digests(),
-            Streamed::Zip(_) => Vec::new(),
+            Streamed::Zip(_) | Streamed::Pdf(_) => Vec::new(),
         }
     }
 
@@ -329,7 +347,7 @@ impl DocumentVerifier {
         match &mut self.inner {
             Streamed::Cms(s) => s.set_digests(digests, length),
             Streamed::Xml(s) => s.set_digests(digests, length),
-            Streamed::Zip(_) => Err(Error::ContentGivenTwice),
+            Streamed::Zip(_) | Streamed::Pdf(_) => Err(Error::ContentGivenTwice),
         }
     }
 
@@ -338,7 +356,7 @@ impl DocumentVerifier {
         match &self.inner {
             Streamed::Cms(s) => s.length(),
             Streamed::Xml(s) => s.length(),
-            Streamed::Zip(_) => 0,
+            Streamed::Zip(_) | Streamed::Pdf(_) => 0,
         }
     }
 
@@ -350,6 +368,7 @@ impl DocumentVerifier {
             Streamed::Cms(s) => s.verify(opts),
             Streamed::Xml(s) => s.verify(opts),
             Streamed::Zip(z) => verify_zip(z, Content::Attached, opts),
+            Streamed::Pdf(p) => crate::pades::verify(p.as_slice(), opts),
         }
     }
 }

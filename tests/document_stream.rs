@@ -96,6 +96,9 @@ fn what_is_not_a_signature_is_refused_as_verify_refuses_it() {
         let f = imza::verify(input, Content::Attached, &options(&trust())).unwrap_err();
         assert_eq!(e.code(), f.code());
     }
+    // A truncated PDF (no cross-reference section) is the PDF reader's "malformed".
+    let f = imza::verify(b"%PDF-1.7", Content::Attached, &options(&trust())).unwrap_err();
+    assert_eq!(f.code(), 1400, "{f}");
 }
 
 #[test]

@@ -53,8 +53,10 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
         Some(s) => UnixTime::parse_rfc3339(s).map_err(|e| Failure::usage(format!("--at: {e}")))?,
         None => now(),
     };
-    let zip = is_zip(&args.file)?;
-    let sig = if zip {
+    let format = head_format(&args.file)?;
+    let zip = format == Some(imza::SignatureFormat::Zip);
+    let pdf = format == Some(imza::SignatureFormat::Pdf);
+    let sig = if zip || pdf {
         Vec::new()
     } else {
         exit::read_limited(&args.file, imza::cms::MAX_CMS_LEN as u64)?
@@ -111,10 +113,17 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
             imza::verify_container(std::io::BufReader::new(file), &opts)
                 .map_err(|e| Failure::content(&args.file, &e))?
         }
-        Some(_) if zip => {
+        // A PDF, like a container: from the file, its signed ranges streamed.
+        None if pdf => {
+            let file = std::fs::File::open(&args.file).map_err(|e| Failure::io(&args.file, &e))?;
+            imza::verify_pdf(std::io::BufReader::new(file), &opts)
+                .map_err(|e| Failure::content(&args.file, &e))?
+        }
+        Some(_) if zip || pdf => {
             return Err(Failure::usage(format!(
-                "{}: a container carries its content; --detached may not be given as well",
-                args.file.display()
+                "{}: a {} carries its content; --detached may not be given as well",
+                args.file.display(),
+                if zip { "container" } else { "PDF" }
             )))
         }
         None => imza::verify(&sig, imza::Content::Attached, &opts)
@@ -147,14 +156,19 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<u8, Failure> {
 }
 
 /// Whether `path` starts as a ZIP file does (a container: ASiC, BDOC, UDF).
-fn is_zip(path: &Path) -> Result<bool, Failure> {
+/// The format of a file by its first bytes: containers and PDFs are read from the file on
+/// demand rather than whole.
+fn head_format(path: &Path) -> Result<Option<imza::SignatureFormat>, Failure> {
     use std::io::Read as _;
     let file = std::fs::File::open(path).map_err(|e| Failure::io(path, &e))?;
-    let mut head = Vec::with_capacity(4);
-    file.take(4)
+    let mut head = Vec::with_capacity(8);
+    file.take(8)
         .read_to_end(&mut head)
         .map_err(|e| Failure::io(path, &e))?;
-    Ok(imza::SignatureFormat::detect(&head) == Some(imza::SignatureFormat::Zip))
+    Ok(match imza::SignatureFormat::detect(&head) {
+        Some(f @ (imza::SignatureFormat::Zip | imza::SignatureFormat::Pdf)) => Some(f),
+        _ => None,
+    })
 }
 
 /// Whether the signature carries its content (a time-stamp token's TSTInfo does not count:
@@ -389,6 +403,22 @@ fn signature_text(out: &mut String, s: &SignatureReport, depth: usize, detached:
                 "no"
             }
         );
+    }
+    if let Some(p) = &s.pdf {
+        let rev = p
+            .revision
+            .map_or_else(|| "no revision".into(), |r| format!("revision {r}"));
+        let _ = writeln!(
+            out,
+            "{pad}PDF field {:?} ({}): covers {} ({})",
+            p.field, p.sub_filter, rev, p.coverage
+        );
+        if let Some(m) = &p.modification {
+            let _ = writeln!(out, "{pad}changed after signing: {m}");
+            for c in &p.changes {
+                let _ = writeln!(out, "{pad}  {c}");
+            }
+        }
     }
     if let Some(t) = s.claimed_signing_time {
         let _ = writeln!(out, "{pad}signed at (claimed): {t}");

@@ -296,10 +296,15 @@ test("a ZIP that is not one is ImzaError 1350 (malformed ZIP), from verifyDocume
 
 const notSignatures = {
   "XML without a signature": new TextEncoder().encode('<?xml version="1.0"?><a/>'),
-  "PDF (PAdES is not verified yet)": new TextEncoder().encode("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"),
   "text garbage": new TextEncoder().encode("garbage, not a signature"),
   "empty input": new Uint8Array(0),
 };
+
+test("a PDF without its cross-reference section is ImzaError 1400 (malformed PDF), from verifyDocument and DocumentVerifier", async () => {
+  const bytes = new TextEncoder().encode("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n");
+  await assertImzaError(() => imza.verifyDocument(bytes, { trust: trust() }), 1400, /PDF/);
+  await assertImzaError(() => new imza.DocumentVerifier(bytes), 1400);
+});
 
 for (const [name, bytes] of Object.entries(notSignatures)) {
   test(`${name}: verifyDocument throws ImzaError 103`, async () => {
