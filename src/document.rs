@@ -11,8 +11,9 @@ use alloc::vec::Vec;
 
 use crate::asic;
 use crate::cades::{self, VerifyOptions};
-use crate::crypto::{HashAlgorithm, Signer};
+use crate::crypto::{DigestValue, HashAlgorithm, Signer};
 use crate::error::Error;
+use crate::pades;
 use crate::path::{self, Purpose};
 use crate::report::Report;
 use crate::revocation::{Checker, Fetched};
@@ -132,7 +133,7 @@ pub fn verify(
             if !matches!(content, Content::Attached) {
                 return Err(Error::ContentGivenTwice);
             }
-            crate::pades::verify(signature, opts)
+            pades::verify(signature, opts)
         }
         None => Err(Error::UnsupportedFormat { format: "unknown" }),
     }
@@ -173,7 +174,7 @@ pub fn verify_pdf<R>(reader: R, opts: &VerifyOptions<'_>) -> Result<Report, Erro
 where
     R: std::io::Read + std::io::Seek,
 {
-    crate::pades::verify(crate::pdf::source::ReadSeek::new(reader)?, opts)
+    pades::verify(crate::pdf::source::ReadSeek::new(reader)?, opts)
 }
 
 /// Validates the signatures of a container read from a file or any seekable stream: its
@@ -368,7 +369,7 @@ impl DocumentVerifier {
             Streamed::Cms(s) => s.verify(opts),
             Streamed::Xml(s) => s.verify(opts),
             Streamed::Zip(z) => verify_zip(z, Content::Attached, opts),
-            Streamed::Pdf(p) => crate::pades::verify(p.as_slice(), opts),
+            Streamed::Pdf(p) => pades::verify(p.as_slice(), opts),
         }
     }
 }
@@ -422,6 +423,8 @@ pub enum SignLevel {
     /// B-LT: plus the certificates and revocation data (OCSP or CRL, fetched) that validate
     /// the signer and the time-stamping unit, checked against [`SignOptions::trust`].
     Lt,
+    /// B-LTA (PAdES only): B-LT plus a document time-stamp over the whole file.
+    Lta,
 }
 
 /// The signature format [`sign`] makes.
@@ -438,6 +441,10 @@ pub enum SignFormat {
     /// [`SignOptions::content_name`] and a XAdES signature over it. For several files, or
     /// large ones streamed, see [`sign_container`].
     Asice,
+    /// PAdES (EN 319 142-1): the PDF given as the content, with an invisible signature
+    /// added by incremental update (the original bytes unchanged); B-LT adds a `/DSS`,
+    /// B-LTA a document time-stamp. For large files streamed, see [`sign_pdf`].
+    Pades,
 }
 
 /// What to make, for [`sign`].
@@ -540,6 +547,23 @@ pub fn sign(
             writer.add_bytes(name, asic::write::mime_type_of(name), bytes)?;
             return finish_asice(writer, signer, cert_der, opts, network, trust);
         }
+        SignFormat::Pades => {
+            let cades::sign::ToSign::Bytes(pdf) = content else {
+                return Err(Error::InvalidOptions {
+                    reason: "a PAdES signature is added to the PDF: give its bytes, not its digest",
+                });
+            };
+            let mut src: &[u8] = pdf;
+            let tail = sign_pades(&mut src, signer, cert_der, opts, &plan)?;
+            let mut out = pdf.to_vec();
+            out.extend_from_slice(&tail);
+            return Ok(out);
+        }
+    }
+    if plan.lta {
+        return Err(Error::InvalidOptions {
+            reason: "level LTA is made for PAdES only",
+        });
     }
     let cms = cades::sign::sign(content, signer, cert_der, &opts.chain, &b)?;
     let Some((transport, url)) = network else {
@@ -689,20 +713,27 @@ struct Plan<'o> {
     network: Option<(&'o dyn Transport, &'o str)>,
     roots: Option<TrustStore>,
     lt: bool,
+    lta: bool,
 }
 
 impl<'o> Plan<'o> {
     fn new(opts: &'o SignOptions<'_>) -> Result<Self, Error> {
         let network = match opts.level {
             SignLevel::B => None,
-            SignLevel::T | SignLevel::Lt => Some(network(opts)?),
+            SignLevel::T | SignLevel::Lt | SignLevel::Lta => Some(network(opts)?),
         };
-        let lt = opts.level == SignLevel::Lt;
+        let lta = opts.level == SignLevel::Lta;
+        let lt = opts.level == SignLevel::Lt || lta;
         let roots = match (lt, opts.trust) {
             (true, None) => Some(roots_among(&opts.chain)?),
             _ => None,
         };
-        Ok(Self { network, roots, lt })
+        Ok(Self {
+            network,
+            roots,
+            lt,
+            lta,
+        })
     }
 
     fn trust<'s>(&'s self, opts: &'s SignOptions<'_>) -> Option<&'s TrustStore> {
@@ -757,6 +788,11 @@ pub fn sign_container<W: std::io::Write>(
     opts: &SignOptions<'_>,
 ) -> Result<W, Error> {
     let plan = Plan::new(opts)?;
+    if plan.lta {
+        return Err(Error::InvalidOptions {
+            reason: "level LTA is made for PAdES only",
+        });
+    }
     let hash = cades::sign::digest_algorithm(signer.algorithm());
     let mut writer = asic::AsiceWriter::new(asic::write::IoSink(out), hash, opts.signing_time)?;
     for (name, reader) in files.iter_mut() {
@@ -771,6 +807,91 @@ pub fn sign_container<W: std::io::Write>(
         plan.trust(opts),
     )
     .map(|s| s.0)
+}
+
+/// B-B, then B-T, B-LT and B-LTA as `plan` says, each an incremental update of the PDF in
+/// `src`; returns what to append to it.
+fn sign_pades<S: crate::pdf::Source>(
+    src: &mut S,
+    signer: &dyn Signer,
+    cert_der: &[u8],
+    opts: &SignOptions<'_>,
+    plan: &Plan<'_>,
+) -> Result<Vec<u8>, Error> {
+    let params = pades::sign::Params {
+        signing_time: opts.signing_time,
+        chain: &opts.chain,
+    };
+    let stamp = |transport: &dyn Transport, url: &str, digest: &DigestValue| {
+        let nonce = nonce();
+        crate::tsp::fetch(transport, url, digest, nonce.as_ref().map(|n| &n[..]), None).map_err(
+            |e| Error::Transport {
+                reason: alloc::format!("{url}: no time-stamp: {e}"),
+            },
+        )
+    };
+    let Some((transport, url)) = plan.network else {
+        let (tail, _) = pades::sign::signature(src, &[], signer, cert_der, &params, None)?;
+        return Ok(tail);
+    };
+    let (mut tail, cms) = pades::sign::signature(
+        src,
+        &[],
+        signer,
+        cert_der,
+        &params,
+        Some(&mut |d| stamp(transport, url, d)),
+    )?;
+    let Some(store) = plan.trust(opts) else {
+        return Ok(tail);
+    };
+    let tokens = cades_signature_timestamps(&cms)?;
+    let (certs, ocsp, crls) = validation_data(
+        cert_der,
+        &opts.chain,
+        &tokens,
+        store,
+        transport,
+        opts.signing_time,
+    )?;
+    let dss = pades::sign::dss(src, &tail, &certs, &ocsp, &crls)?;
+    tail.extend_from_slice(&dss);
+    if plan.lta {
+        let ts = pades::sign::document_timestamp(src, &tail, &mut |d| stamp(transport, url, d))?;
+        tail.extend_from_slice(&ts);
+    }
+    Ok(tail)
+}
+
+/// Signs the PDF read from `input` as PAdES of `opts.level` (see [`SignFormat::Pades`]),
+/// writing the signed file to `out`: the input's bytes unchanged, then the incremental
+/// updates. The input is read twice (for the digest, then copied), in chunks, so memory
+/// does not grow with the file.
+#[cfg(feature = "std")]
+pub fn sign_pdf<R: std::io::Read + std::io::Seek, W: std::io::Write>(
+    input: R,
+    mut out: W,
+    signer: &dyn Signer,
+    cert_der: &[u8],
+    opts: &SignOptions<'_>,
+) -> Result<W, Error> {
+    let plan = Plan::new(opts)?;
+    let mut src = crate::pdf::source::ReadSeek::new(input)?;
+    let tail = sign_pades(&mut src, signer, cert_der, opts, &plan)?;
+    let len = crate::pdf::Source::len(&src);
+    let mut input = src.into_inner();
+    let io = |e: std::io::Error| Error::Transport {
+        reason: alloc::format!("copying the PDF: {e}"),
+    };
+    input.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+    let copied = std::io::copy(&mut std::io::Read::take(&mut input, len), &mut out).map_err(io)?;
+    if copied != len {
+        return Err(Error::Transport {
+            reason: alloc::format!("copying the PDF: it shrank to {copied} bytes while signing"),
+        });
+    }
+    out.write_all(&tail).map_err(io)?;
+    Ok(out)
 }
 
 fn network<'o>(opts: &'o SignOptions<'_>) -> Result<(&'o dyn Transport, &'o str), Error> {

@@ -127,7 +127,7 @@ pub use document::{
     SignOptions, SignatureFormat,
 };
 #[cfg(feature = "std")]
-pub use document::{sign_container, verify_container, verify_pdf};
+pub use document::{sign_container, sign_pdf, verify_container, verify_pdf};
 pub use error::{describe, Error};
 pub use jose::jwk::{Jwk, Jwks};
 pub use jose::jws::{Verified, Verifier, VerifyKey};

@@ -30,6 +30,9 @@ pub(crate) enum SignFormat {
     /// ASiC-E (ETSI EN 319 162-1): a `.asice` container holding the files and one XAdES
     /// signature over all of them; the files are streamed, any size.
     Asice,
+    /// PAdES (ETSI EN 319 142-1): the PDF with an invisible signature added by incremental
+    /// update (the original bytes unchanged); streamed, any size.
+    Pades,
 }
 
 /// Baseline levels.
@@ -45,6 +48,9 @@ pub(crate) enum SignLevel {
     /// chain later (fetched online; --chain must reach a root).
     #[value(name = "LT")]
     Lt,
+    /// B-LTA (--format pades only): LT plus a document time-stamp over the whole file.
+    #[value(name = "LTA")]
+    Lta,
 }
 
 /// `imza sign`.
@@ -131,6 +137,7 @@ pub(crate) fn run(args: &SignArgs) -> Result<u8, Failure> {
         SignLevel::B => imza::SignLevel::B,
         SignLevel::T => imza::SignLevel::T,
         SignLevel::Lt => imza::SignLevel::Lt,
+        SignLevel::Lta => imza::SignLevel::Lta,
     };
     opts.detached = args.detached;
     opts.chain = chain;
@@ -151,15 +158,18 @@ pub(crate) fn run(args: &SignArgs) -> Result<u8, Failure> {
     let format = match args.format {
         SignFormat::Cades => "CAdES",
         SignFormat::Xades | SignFormat::Asice => "XAdES",
+        SignFormat::Pades => "PAdES",
     };
     let level = match args.level {
         SignLevel::B => "B",
         SignLevel::T => "T",
         SignLevel::Lt => "LT",
+        SignLevel::Lta => "LTA",
     };
     let level = format!("{format}-BASELINE-{level}");
     let how = match (args.detached, args.format) {
         (_, SignFormat::Asice) => format!("ASiC-E with {} file(s)", args.files.len()),
+        (_, SignFormat::Pades) => "incremental update".into(),
         (true, _) => "detached".into(),
         (false, SignFormat::Cades) => "attached".into(),
         (false, SignFormat::Xades) => "enveloped".into(),
@@ -182,9 +192,12 @@ pub(crate) fn check_files(
         SignFormat::Asice if detached => Err(Failure::usage(
             "--detached is for --format cades or xades: an ASiC-E container holds its files",
         )),
+        SignFormat::Pades if detached => Err(Failure::usage(
+            "--detached is for --format cades or xades: a PAdES signature is inside the PDF",
+        )),
         SignFormat::Asice => Ok(()),
         _ if files.len() != 1 => Err(Failure::usage(
-            "--format cades and xades sign one file; several files go into --format asice",
+            "--format cades, xades and pades sign one file; several files go into --format asice",
         )),
         _ => Ok(()),
     }
@@ -208,6 +221,9 @@ pub(crate) fn sign_to(
     let [file] = files else {
         return Err(Failure::usage("one file to sign"));
     };
+    if format == SignFormat::Pades {
+        return sign_pdf(file, opts, signer, cert, output, failure);
+    }
     apply_format(opts, format, file);
     let content = Loaded::load(file, opts.detached, signer.algorithm())?;
     let signed = imza::sign(content.to_sign(), signer, cert, opts).map_err(|e| failure(&e))?;
@@ -252,6 +268,39 @@ fn sign_container(
         imza::sign_container(&mut list, counted, signer, cert, opts)
             .map(|c| c.bytes)
             .map_err(|e| failure(&e))
+    })
+}
+
+/// The PDF read from `file` (twice: digest, then copy), the signed file streamed out.
+fn sign_pdf(
+    file: &Path,
+    opts: &imza::SignOptions<'_>,
+    signer: &dyn imza::Signer,
+    cert: &[u8],
+    output: &Path,
+    failure: &dyn Fn(&imza::Error) -> Failure,
+) -> Result<u64, Failure> {
+    let input = std::fs::File::open(file).map_err(|e| Failure::io(file, &e))?;
+    let meta = input.metadata().map_err(|e| Failure::io(file, &e))?;
+    if meta.is_dir() {
+        return Err(Failure {
+            code: exit::NO_INPUT,
+            message: format!("{}: is a directory, not a file", file.display()),
+        });
+    }
+    let mut opts = opts.clone();
+    opts.format = imza::SignFormat::Pades;
+    exit::write_atomic_with(output, |out| {
+        let counted = Counted {
+            inner: out,
+            bytes: 0,
+        };
+        imza::sign_pdf(std::io::BufReader::new(input), counted, signer, cert, &opts)
+            .map(|c| c.bytes)
+            .map_err(|e| match e {
+                imza::Error::Pdf(_) => Failure::content(file, &e),
+                e => failure(&e),
+            })
     })
 }
 

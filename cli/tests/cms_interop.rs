@@ -469,16 +469,12 @@ impl Verdict {
 
 /// The checks every passed signature by `signer` must satisfy.
 fn signature_passed(sig: &Value, signer: &Signer, ctx: &str) {
-    // The format the level names (CAdES-BASELINE-*, XAdES-BASELINE-*).
-    let format = if sig["level"]
-        .as_str()
-        .unwrap_or_default()
-        .starts_with("XAdES")
-    {
-        "XAdES"
-    } else {
-        "CAdES"
-    };
+    // The format the level names (CAdES-BASELINE-*, XAdES-BASELINE-*, PAdES-BASELINE-*).
+    let level = sig["level"].as_str().unwrap_or_default();
+    let format = ["XAdES", "PAdES"]
+        .into_iter()
+        .find(|f| level.starts_with(f))
+        .unwrap_or("CAdES");
     assert_eq!(sig["format"], format, "format: {ctx}");
     assert_eq!(sig["indication"], "TOTAL_PASSED", "indication: {ctx}");
     assert!(sig["sub_indication"].is_null(), "sub_indication: {ctx}");
@@ -1490,4 +1486,126 @@ fn imza_asice_levels_t_and_lt_with_openssl_services() {
         "the signer's status from an embedded OCSP response: {}",
         v.ctx()
     );
+}
+
+// ==== PAdES through the same services =====================================================
+
+/// `imza sign --format pades` of test-vectors/pdf/hello.pdf at `level`, through `tsa`; LT
+/// and LTA get the root in the chain (their anchor for the validation data).
+fn imza_sign_pdf(dir: &Scratch, name: &str, signer: &Signer, level: &str, tsa: &str) -> PathBuf {
+    let out = dir.path(name);
+    let pdf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/pdf/hello.pdf");
+    let mut c = Command::new(env!("CARGO_BIN_EXE_imza"));
+    c.arg("sign")
+        .arg(&pdf)
+        .arg("--key")
+        .arg(&signer.key)
+        .arg("--cert")
+        .arg(&signer.cert)
+        .arg("--chain")
+        .arg(&signer.intermediate)
+        .args(["--format", "pades", "--level", level, "--tsa", tsa]);
+    if level != "T" {
+        c.arg("--chain").arg(&signer.root);
+    }
+    c.arg("-o").arg(&out);
+    run(c).success();
+    let original = fs::read(&pdf).unwrap();
+    let signed = fs::read(&out).unwrap();
+    assert!(
+        signed.starts_with(&original),
+        "{name}: the original bytes must stay as they were"
+    );
+    out
+}
+
+#[test]
+fn imza_pades_levels_t_lt_and_lta_with_openssl_services() {
+    if !have_openssl_and_python() {
+        return;
+    }
+    let _ports = fixed_ports();
+    if !imza_test_support::fixed_port_free(OCSP_PORT)
+        || !imza_test_support::fixed_port_free(CRL_PORT)
+    {
+        return;
+    }
+    let dir = Scratch::new("pades-t-lt-lta");
+    let e = ec();
+    let (t, lt, lta) = {
+        let _crls = CrlServer::start();
+        let _ocsp = OcspResponder::start();
+        let tsa = Tsa::start(&dir, &[]);
+        let t = imza_sign_pdf(&dir, "t.pdf", &e, "T", &tsa.url());
+        let lt = imza_sign_pdf(&dir, "lt.pdf", &e, "LT", &tsa.url());
+        let lta = imza_sign_pdf(&dir, "lta.pdf", &e, "LTA", &tsa.url());
+        assert_eq!(
+            tsa.requests(),
+            4,
+            "one signature time-stamp each, and LTA's document time-stamp"
+        );
+        (t, lt, lta)
+    }; // the services are gone: what follows uses only what the files carry
+
+    let v = imza_verify(&t, None, &[&e.root], &["--no-revocation"]);
+    let one = v.passed_one(&e);
+    assert_eq!(one["level"], "PAdES-BASELINE-T", "{}", v.ctx());
+    assert_eq!(
+        one["timestamps"][0]["indication"],
+        "TOTAL_PASSED",
+        "{}",
+        v.ctx()
+    );
+    assert_eq!(
+        one["pdf"]["sub_filter"],
+        "ETSI.CAdES.detached",
+        "{}",
+        v.ctx()
+    );
+    assert_eq!(one["pdf"]["modification"], "none", "{}", v.ctx());
+
+    // B-LT: the validation data is in /DSS (a later revision), offline.
+    let v = imza_verify(&lt, None, &[&e.root], &["--offline"]);
+    let one = v.passed_one(&e);
+    assert_eq!(one["level"], "PAdES-BASELINE-LT", "{}", v.ctx());
+    assert_eq!(
+        one["pdf"]["modification"],
+        "DSS and time-stamps only",
+        "{}",
+        v.ctx()
+    );
+    let revocation = one["revocation"].to_string().to_lowercase();
+    assert!(
+        revocation.contains("ocsp"),
+        "the signer's status from an OCSP response in /DSS: {}",
+        v.ctx()
+    );
+
+    // B-LTA: the signature, then the document time-stamp over everything before it.
+    let v = imza_verify(&lta, None, &[&e.root], &["--offline"]);
+    v.expect(0, "TOTAL_PASSED", None);
+    let sigs = v.signatures();
+    assert_eq!(
+        sigs.len(),
+        2,
+        "the signature and the document time-stamp: {}",
+        v.ctx()
+    );
+    signature_passed(&sigs[0], &e, &v.ctx());
+    assert_eq!(sigs[0]["level"], "PAdES-BASELINE-LTA", "{}", v.ctx());
+    assert_eq!(sigs[1]["pdf"]["sub_filter"], "ETSI.RFC3161", "{}", v.ctx());
+    assert_eq!(sigs[1]["indication"], "TOTAL_PASSED", "{}", v.ctx());
+
+    // One changed byte in the first revision breaks both.
+    let mut bytes = fs::read(&lta).unwrap();
+    let at = bytes.windows(10).position(|w| w == b"Hello imza").unwrap();
+    bytes[at] = b'J';
+    let bad = dir.path("lta-tampered.pdf");
+    fs::write(&bad, &bytes).unwrap();
+    let v = imza_verify(&bad, None, &[&e.root], &["--offline"]);
+    v.expect(1, "TOTAL_FAILED", Some("HASH_FAILURE"));
+    for s in v.signatures() {
+        assert_eq!(s["indication"], "TOTAL_FAILED", "{}", v.ctx());
+        assert_eq!(s["sub_indication"], "HASH_FAILURE", "{}", v.ctx());
+    }
 }

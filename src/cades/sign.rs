@@ -50,6 +50,10 @@ pub struct SignOptions {
     pub signing_time: UnixTime,
     /// The eContentType (id-data by default).
     pub content_type: ObjectIdentifier,
+    /// Sign a signing-time attribute (true by default). PAdES baseline signatures carry
+    /// the claimed time in the PDF's `/M` instead and must not have it (EN 319 142-1
+    /// §5.4.2).
+    pub signing_time_attribute: bool,
 }
 
 impl SignOptions {
@@ -59,6 +63,7 @@ impl SignOptions {
             detached: false,
             signing_time,
             content_type: oids::DATA,
+            signing_time_attribute: true,
         }
     }
 }
@@ -138,7 +143,6 @@ pub fn sign(
     let mut signed_attrs = SetOfVec::new();
     for a in [
         attribute(attr::CONTENT_TYPE, &ct_der)?,
-        attribute(attr::SIGNING_TIME, &time)?,
         attribute(attr::MESSAGE_DIGEST, &md)?,
         attribute(
             attr::SIGNING_CERTIFICATE_V2,
@@ -146,6 +150,11 @@ pub fn sign(
         )?,
     ] {
         signed_attrs.insert(a).map_err(enc)?;
+    }
+    if opts.signing_time_attribute {
+        signed_attrs
+            .insert(attribute(attr::SIGNING_TIME, &time)?)
+            .map_err(enc)?;
     }
     let signer_info = signer_info(signer, &cert, signed_attrs)?;
     let digest_alg_id = signer_info.digest_alg.clone();

@@ -13,10 +13,13 @@
 //! - Certificates, OCSP responses and CRLs of the last revision's `/DSS` go to the engine
 //!   (B-LT).
 
+pub mod sign;
+
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::cades::{self, VerifyOptions};
+use crate::crypto::Hasher;
 use crate::error::{Error, PdfError};
 use crate::pdf::coverage::{self, Coverage};
 use crate::pdf::modification::{self, Level as Changes};
@@ -41,7 +44,7 @@ pub fn verify<S: Source>(src: S, opts: &VerifyOptions<'_>) -> Result<Report, Err
     let last = doc.revisions().len().saturating_sub(1);
     let fields = doc.signature_fields(last)?;
     let mut o = opts.clone();
-    dss(&mut doc, last, &mut o)?;
+    let dss_revocation = dss(&mut doc, last, &mut o)?;
     let mut signatures = Vec::new();
     for f in fields {
         let Some(v) = f.value else { continue };
@@ -51,6 +54,25 @@ pub fn verify<S: Source>(src: S, opts: &VerifyOptions<'_>) -> Result<Report, Err
             p.field = f.name.clone();
         }
         signatures.push(s);
+    }
+    // B-LTA: a B-LT signature that a later document time-stamp covers, when that
+    // time-stamp validates.
+    let stamped: Vec<usize> = signatures
+        .iter()
+        .filter(|s| s.indication == Indication::TOTAL_PASSED)
+        .filter_map(|s| s.pdf.as_ref())
+        .filter(|p| p.sub_filter == "ETSI.RFC3161")
+        .filter_map(|p| p.revision)
+        .collect();
+    for s in &mut signatures {
+        let rev = s.pdf.as_ref().and_then(|p| p.revision);
+        // B-LT: a time-stamped signature whose validation data is in /DSS.
+        if s.level == Level::PadesT && dss_revocation {
+            s.level = Level::PadesLt;
+        }
+        if s.level == Level::PadesLt && rev.is_some_and(|r| stamped.iter().any(|t| *t > r)) {
+            s.level = Level::PadesLta;
+        }
     }
     if signatures.is_empty() {
         return Err(Error::UnsupportedFormat {
@@ -115,43 +137,48 @@ fn one<S: Source>(
         r.pdf = Some(facts);
         return Ok(r);
     }
-    let mut streamed = match cades::Streamed::new(cms) {
-        Ok(s) => s,
-        Err(e) => {
+    let report = if sub_filter == "ETSI.RFC3161" {
+        match document_timestamp(doc, cms, &ranges, opts)? {
+            Ok(report) => report,
+            Err(why) => {
+                let mut r = SignatureReport::new(Format::PAdES, opts.time);
+                fail(&mut r, why);
+                r.pdf = Some(facts);
+                return Ok(r);
+            }
+        }
+    } else {
+        let mut streamed = match cades::Streamed::new(cms) {
+            Ok(s) => s,
+            Err(e) => {
+                let mut r = SignatureReport::new(Format::PAdES, opts.time);
+                fail(&mut r, alloc::format!("/Contents: {e}"));
+                r.pdf = Some(facts);
+                return Ok(r);
+            }
+        };
+        if !streamed.needs_content() {
             let mut r = SignatureReport::new(Format::PAdES, opts.time);
-            fail(&mut r, alloc::format!("/Contents: {e}"));
+            fail(
+                &mut r,
+                "the CMS in /Contents encapsulates its content; a PDF signature must be detached"
+                    .into(),
+            );
             r.pdf = Some(facts);
             return Ok(r);
         }
-    };
-    if !streamed.needs_content() {
-        let mut r = SignatureReport::new(Format::PAdES, opts.time);
-        fail(
-            &mut r,
-            "the CMS in /Contents encapsulates its content; a PDF signature must be detached"
-                .into(),
-        );
-        r.pdf = Some(facts);
-        return Ok(r);
-    }
-    streamed.update(&[])?;
-    for range in &ranges {
-        let mut at = range.start;
-        while at < range.end {
-            let n = usize::try_from((range.end - at).min(CHUNK as u64)).unwrap_or(CHUNK);
-            let chunk = doc.source().window(at, n)?;
-            if chunk.is_empty() {
-                return Err(PdfError::Malformed {
-                    at,
-                    detail: "the file ended inside /ByteRange".into(),
-                }
-                .into());
+        streamed.update(&[])?;
+        let mut err = None;
+        read_ranges(doc, &ranges, &mut |chunk| {
+            if err.is_none() {
+                err = streamed.update(chunk).err();
             }
-            streamed.update(&chunk)?;
-            at += chunk.len() as u64;
+        })?;
+        if let Some(e) = err {
+            return Err(e);
         }
-    }
-    let report = streamed.verify(opts)?;
+        streamed.verify(opts)?
+    };
     let mut r = report
         .signatures
         .into_iter()
@@ -201,6 +228,66 @@ fn one<S: Source>(
     }
     r.pdf = Some(facts);
     Ok(r)
+}
+
+/// Feeds the bytes of `ranges` to `sink`, in chunks.
+fn read_ranges<S: Source>(
+    doc: &mut Document<S>,
+    ranges: &[core::ops::Range<u64>],
+    sink: &mut dyn FnMut(&[u8]),
+) -> Result<(), Error> {
+    for range in ranges {
+        let mut at = range.start;
+        while at < range.end {
+            let n = usize::try_from((range.end - at).min(CHUNK as u64)).unwrap_or(CHUNK);
+            let chunk = doc.source().window(at, n)?;
+            if chunk.is_empty() {
+                return Err(PdfError::Malformed {
+                    at,
+                    detail: "the file ended inside /ByteRange".into(),
+                }
+                .into());
+            }
+            sink(&chunk);
+            at += chunk.len() as u64;
+        }
+    }
+    Ok(())
+}
+
+/// An `ETSI.RFC3161` document time-stamp: a time-stamp token whose message imprint is the
+/// hash of the ByteRange, validated by the shared engine as a token over detached
+/// content. `Ok(Err(why))`: not a time-stamp token.
+fn document_timestamp<S: Source>(
+    doc: &mut Document<S>,
+    cms: &[u8],
+    ranges: &[core::ops::Range<u64>],
+    opts: &VerifyOptions<'_>,
+) -> Result<Result<Report, String>, Error> {
+    let sd = match crate::cms::parse(cms) {
+        Ok(sd) => sd,
+        Err(e) => return Ok(Err(alloc::format!("/Contents: {e}"))),
+    };
+    if sd.content_type != crate::cms::oids::TST_INFO {
+        return Ok(Err(
+            "an ETSI.RFC3161 document time-stamp must hold a time-stamp token".into(),
+        ));
+    }
+    let mut hashers: Vec<Hasher> = cades::required_digests(&sd)
+        .into_iter()
+        .map(Hasher::new)
+        .collect();
+    read_ranges(doc, ranges, &mut |chunk| {
+        for h in &mut hashers {
+            h.update(chunk);
+        }
+    })?;
+    let digests: Vec<_> = hashers.into_iter().map(Hasher::finish).collect();
+    Ok(Ok(cades::verify_parsed(
+        &sd,
+        cades::Content::DetachedDigests(&digests),
+        opts,
+    )))
 }
 
 /// What changes a signature permits: a certification signature's DocMDP `/P` (1: none but
@@ -275,24 +362,26 @@ fn der_prefix(bytes: &[u8]) -> Option<&[u8]> {
     padding.iter().all(|b| *b == 0).then_some(der)
 }
 
-/// Adds the last revision's `/DSS` certificates, OCSP responses and CRLs to `opts`.
+/// Adds the last revision's `/DSS` certificates, OCSP responses and CRLs to `opts`;
+/// whether it holds revocation data.
 fn dss<S: Source>(
     doc: &mut Document<S>,
     rev: usize,
     opts: &mut VerifyOptions<'_>,
-) -> Result<(), Error> {
+) -> Result<bool, Error> {
     let Some(root) = doc.trailer(rev).and_then(|t| t.get(b"Root")).cloned() else {
-        return Ok(());
+        return Ok(false);
     };
     let Object::Dict(catalog) = doc.direct(&root, rev)?.object else {
-        return Ok(());
+        return Ok(false);
     };
     let Some(d) = catalog.get(b"DSS") else {
-        return Ok(());
+        return Ok(false);
     };
     let Object::Dict(d) = doc.direct(d, rev)?.object else {
-        return Ok(());
+        return Ok(false);
     };
+    let before = opts.ocsp_responses.len() + opts.crls.len();
     let mut count = 0usize;
     for (key, into) in [
         (&b"Certs"[..], 0usize),
@@ -338,5 +427,5 @@ fn dss<S: Source>(
             }
         }
     }
-    Ok(())
+    Ok(opts.ocsp_responses.len() + opts.crls.len() > before)
 }

@@ -7,6 +7,7 @@ pub mod document;
 pub mod modification;
 pub mod source;
 pub mod syntax;
+pub mod write;
 pub mod xref;
 
 pub use crate::error::PdfError;

@@ -445,6 +445,51 @@ fn all_doc_timestamps<S: Source>(
     Ok(true)
 }
 
+/// Whether every reference in `added` is a signature field merged with its widget
+/// (`/FT /Sig`, `/Subtype /Widget`), as signing adds them.
+fn all_signature_widgets<S: Source>(
+    doc: &mut Document<S>,
+    added: &[Spanned],
+    rev: usize,
+) -> Result<bool, PdfError> {
+    for a in added {
+        let Object::Dict(f) = doc.direct(a, rev)?.object else {
+            return Ok(false);
+        };
+        if f.name(b"FT") != Some(b"Sig") || f.name(b"Subtype") != Some(b"Widget") {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// A change of the form dictionary `o` (as revision `rev - 1` saw it) to `n`: fields only
+/// appended is form filling (document time-stamp fields only: validation data); anything
+/// else is "other".
+fn form_change<S: Source>(
+    doc: &mut Document<S>,
+    o: &Dict,
+    n: &Dict,
+    rev: usize,
+) -> Result<(Level, String), PdfError> {
+    let keys = changed_keys(o, n);
+    let only = |allowed: &[&[u8]]| keys.iter().all(|k| allowed.contains(&k.as_slice()));
+    let text = keys_text(&keys);
+    if !only(&[b"Fields", b"SigFlags", b"DR", b"DA", b"NeedAppearances"]) {
+        return Ok((Level::Other, alloc::format!("the form changed: {text}")));
+    }
+    Ok(match only_appended(doc, o, n, b"Fields", rev)? {
+        Some(added) if only(&[b"Fields", b"SigFlags"]) && all_doc_timestamps(doc, &added, rev)? => {
+            (
+                Level::DssAndTimestamps,
+                "the form: document time-stamp fields added".into(),
+            )
+        }
+        Some(_) => (Level::FormFilling, alloc::format!("the form: {text}")),
+        None => (Level::Other, "the form: fields removed or reordered".into()),
+    })
+}
+
 fn classify<S: Source>(
     doc: &mut Document<S>,
     role: Option<Role>,
@@ -464,7 +509,22 @@ fn classify<S: Source>(
             for k in &keys {
                 let l = match k.as_slice() {
                     b"DSS" | b"Extensions" => Level::DssAndTimestamps,
-                    b"AcroForm" | b"Perms" => Level::FormFilling,
+                    b"Perms" => Level::FormFilling,
+                    // The form as a whole, judged as a change of the form dictionary.
+                    b"AcroForm" => {
+                        let before = match o.get(b"AcroForm") {
+                            Some(f) => doc.direct(f, rev - 1)?.object,
+                            None => Object::Dict(Dict::default()),
+                        };
+                        let after = match n.get(b"AcroForm") {
+                            Some(f) => doc.direct(f, rev)?.object,
+                            None => Object::Null,
+                        };
+                        match (before, after) {
+                            (Object::Dict(b), Object::Dict(a)) => form_change(doc, &b, &a, rev)?.0,
+                            _ => Level::Other,
+                        }
+                    }
                     // Named appearances, attachments and destinations, as annotations add
                     // them; a /Names with scripts or anything else is not.
                     b"Names" => match n.get(b"Names") {
@@ -487,27 +547,15 @@ fn classify<S: Source>(
             (level, alloc::format!("the catalog: {text}"))
         }
         Some(Role::Dss) => (Level::DssAndTimestamps, alloc::format!("/DSS: {text}")),
-        Some(Role::AcroForm)
-            if only(&[b"Fields", b"SigFlags", b"DR", b"DA", b"NeedAppearances"]) =>
-        {
-            match only_appended(doc, o, n, b"Fields", rev)? {
-                Some(added)
-                    if only(&[b"Fields", b"SigFlags"]) && all_doc_timestamps(doc, &added, rev)? =>
-                {
-                    (
-                        Level::DssAndTimestamps,
-                        "the form: document time-stamp fields added".into(),
-                    )
-                }
-                Some(_) => (Level::FormFilling, alloc::format!("the form: {text}")),
-                None => (Level::Other, "the form: fields removed or reordered".into()),
-            }
-        }
+        Some(Role::AcroForm) => form_change(doc, o, n, rev)?,
         Some(Role::Page) if only(&[b"Annots"]) => match only_appended(doc, o, n, b"Annots", rev)? {
             Some(added) if all_doc_timestamps(doc, &added, rev)? => (
                 Level::DssAndTimestamps,
                 "a page: document time-stamp widgets added".into(),
             ),
+            Some(added) if all_signature_widgets(doc, &added, rev)? => {
+                (Level::FormFilling, "a page: signature fields added".into())
+            }
             Some(_) => (Level::Annotations, "a page: annotations added".into()),
             None => (
                 Level::Other,

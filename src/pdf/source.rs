@@ -56,6 +56,16 @@ impl Source for &[u8] {
     }
 }
 
+impl<S: Source + ?Sized> Source for &mut S {
+    fn len(&self) -> u64 {
+        (**self).len()
+    }
+
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<usize, PdfError> {
+        (**self).read_at(offset, buf)
+    }
+}
+
 /// A [`Source`] over a seekable reader (a file).
 #[cfg(feature = "std")]
 #[derive(Debug)]
@@ -72,6 +82,11 @@ impl<R: std::io::Read + std::io::Seek> ReadSeek<R> {
             .seek(std::io::SeekFrom::End(0))
             .map_err(|e| PdfError::Unsupported(alloc::format!("reading the file ({e})")))?;
         Ok(Self { inner, len })
+    }
+
+    /// The reader back.
+    pub fn into_inner(self) -> R {
+        self.inner
     }
 }
 
