@@ -100,6 +100,40 @@ fn dss_pdfs_through_the_front_door() {
                 Some(SubIndication::FORMAT_FAILURE),
             )],
         ),
+        // Two signatures with the same /ByteRange: the first's /Contents (BER, indefinite
+        // lengths) is where the range leaves its gap; the second's was moved (DSS917: one
+        // valid, one not).
+        (
+            "pades/dss-hello_signed_INCSAVE_signed_EDITED.pdf",
+            &[
+                (
+                    true,
+                    Indication::INDETERMINATE,
+                    Some(SubIndication::NO_CERTIFICATE_CHAIN_FOUND),
+                ),
+                (
+                    false,
+                    Indication::TOTAL_FAILED,
+                    Some(SubIndication::FORMAT_FAILURE),
+                ),
+            ],
+        ),
+        // DSS2451: the second signature's ByteRange overlaps its /Contents.
+        (
+            "attacks/pdf/dss-pdf-byterange-overlap.pdf",
+            &[
+                (
+                    true,
+                    Indication::INDETERMINATE,
+                    Some(SubIndication::NO_CERTIFICATE_CHAIN_FOUND),
+                ),
+                (
+                    false,
+                    Indication::TOTAL_FAILED,
+                    Some(SubIndication::FORMAT_FAILURE),
+                ),
+            ],
+        ),
         (
             "attacks/pdf/dss2236-shadow-hide.pdf",
             &[(

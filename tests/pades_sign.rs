@@ -112,7 +112,7 @@ fn every_key_type_signs_every_kind_of_pdf() {
             let s = &report.signatures[0];
             assert_eq!(s.level, Level::PadesB, "{ctx}");
             let pdf = s.pdf.as_ref().unwrap();
-            assert_eq!(pdf.coverage, "entire revision", "{ctx}");
+            assert_eq!(pdf.coverage, "entire file", "{ctx}");
             assert_eq!(pdf.modification.as_deref(), Some("none"), "{ctx}");
         }
     }
@@ -130,6 +130,7 @@ fn a_second_signature_is_form_filling_for_the_first() {
     assert_eq!(report.signatures.len(), 2);
     let first = report.signatures[0].pdf.as_ref().unwrap();
     assert_eq!(first.field, "Signature1");
+    assert_eq!(first.coverage, "entire revision");
     assert_eq!(first.modification.as_deref(), Some("form filling"));
     let second = report.signatures[1].pdf.as_ref().unwrap();
     assert_eq!(second.field, "Signature2");

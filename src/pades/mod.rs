@@ -97,16 +97,38 @@ fn one<S: Source>(
         field: String::new(),
         sub_filter: sub_filter.clone(),
         revision: cov.revision,
-        coverage: if cov.is_sound() {
-            "entire revision".into()
-        } else {
-            "unclear".into()
+        // pyHanko's coverage levels: the whole file, or a revision that later ones follow.
+        coverage: match &cov.ranges {
+            Some(r) if cov.is_sound() && r[1].end == doc.len() => "entire file".into(),
+            _ if cov.is_sound() => "entire revision".into(),
+            _ => "unclear".into(),
         },
         modification: None,
         changes: Vec::new(),
     };
     if !cov.is_sound() {
-        return Ok(refused(opts, facts, &cov));
+        let mut r = refused(opts, facts, &cov);
+        // A signature dictionary outside the bytes it signs was written after signing.
+        if let (Some(crate::pdf::Location::File(at)), Some(end)) = (
+            v.location,
+            cov.ranges.as_ref().map(|r| r[1].end).or_else(|| {
+                v.byte_range
+                    .as_deref()
+                    .and_then(|b| match b {
+                        [_, _, start, len] => start.checked_add(*len),
+                        _ => None,
+                    })
+                    .and_then(|end| u64::try_from(end).ok())
+            }),
+        ) {
+            if at >= end {
+                r.errors.push(alloc::format!(
+                    "the signature dictionary is at byte {at}, after the {end} bytes its /ByteRange \
+                     signs: it was (re)defined after signing"
+                ));
+            }
+        }
+        return Ok(r);
     }
     let (Some(rev), Some(ranges)) = (cov.revision, cov.ranges.clone()) else {
         return Ok(refused(opts, facts, &cov));
@@ -200,6 +222,15 @@ fn one<S: Source>(
         content_type: None,
         length: Some(ranges[1].end),
     }];
+    // Bytes after the last %%EOF belong to no revision: readers ignore them, but they are
+    // not signed.
+    let last_end = doc.revisions().last().map_or(0, |r| r.end);
+    if doc.len() > last_end && rev + 1 == doc.revisions().len() {
+        r.warnings.push(alloc::format!(
+            "{} bytes after the last %%EOF are not part of any revision and not signed",
+            doc.len() - last_end
+        ));
+    }
     // What changed afterwards, against what the signature permits.
     let m = modification::analyse(doc, rev)?;
     facts.modification = Some(m.level.name().into());
@@ -336,30 +367,18 @@ fn refused(opts: &VerifyOptions<'_>, facts: PdfFacts, cov: &Coverage) -> Signatu
     r
 }
 
-/// The DER object at the start of `bytes`, when the rest is zero padding (as signers
-/// reserve `/Contents` larger than the CMS).
+/// The CMS object at the start of `bytes` (DER, or BER with indefinite lengths as some
+/// signers write it), when the rest is zero padding (as signers reserve `/Contents` larger
+/// than the CMS).
 fn der_prefix(bytes: &[u8]) -> Option<&[u8]> {
-    let (&tag, rest) = bytes.split_first()?;
-    if tag != 0x30 {
+    if bytes.first() != Some(&0x30) {
         return None;
     }
-    let (&first, rest) = rest.split_first()?;
-    let (len, header) = if first < 0x80 {
-        (usize::from(first), 2)
-    } else {
-        let n = usize::from(first & 0x7f);
-        if n == 0 || n > 4 {
-            return None;
-        }
-        let len = rest
-            .get(..n)?
-            .iter()
-            .fold(0usize, |acc, b| acc << 8 | usize::from(*b));
-        (len, 2 + n)
-    };
-    let end = header.checked_add(len)?;
-    let (der, padding) = (bytes.get(..end)?, bytes.get(end..)?);
-    padding.iter().all(|b| *b == 0).then_some(der)
+    let tlv = crate::ber::Reader::new(bytes, "PDF /Contents")
+        .read()
+        .ok()?;
+    let padding = bytes.get(tlv.raw.len()..)?;
+    padding.iter().all(|b| *b == 0).then_some(tlv.raw)
 }
 
 /// Adds the last revision's `/DSS` certificates, OCSP responses and CRLs to `opts`;

@@ -404,12 +404,23 @@ fn group(
         let owner = if *n == s.offset || *n == 0 {
             i
         } else {
-            index_of(*n).ok_or_else(|| {
+            let named = index_of(*n).ok_or_else(|| {
                 malformed(
                     *eof,
                     "startxref names no cross-reference section of the chain",
                 )
-            })?
+            })?;
+            // Only a linearized file's main section joins another: the first-page section
+            // just before it in the chain (whose /Prev names it), followed by `startxref 0`.
+            // Any other section is a revision of its own: one joined to an older revision
+            // would put its objects in the signed revision's view, where no change is seen.
+            let first_page =
+                i.checked_sub(1) == Some(named) && tails.get(named).is_some_and(|t| t.0 == 0);
+            if first_page {
+                named
+            } else {
+                i
+            }
         };
         let g = groups.entry(owner).or_default();
         g.0.push(i);
