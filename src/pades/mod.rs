@@ -24,7 +24,7 @@ use crate::error::{Error, PdfError};
 use crate::pdf::coverage::{self, Coverage};
 use crate::pdf::modification::{self, Level as Changes};
 use crate::pdf::source::Source;
-use crate::pdf::syntax::{Object, Spanned};
+use crate::pdf::syntax::{Dict, Object};
 use crate::pdf::xref::XrefLimits;
 use crate::pdf::{Document, SignatureValue};
 use crate::report::{
@@ -240,7 +240,29 @@ fn one<S: Source>(
         .filter(|c| c.level > Changes::None)
         .map(|c| alloc::format!("revision {}: {} ({})", c.revision, c.what, c.level.name()))
         .collect();
-    let permitted = permitted(v);
+    let (permitted, lock) = permissions(doc, v, rev)?;
+    let locked: Vec<String> = m
+        .changes
+        .iter()
+        .filter(|c| c.level > Changes::None)
+        .filter(|c| c.field.as_deref().is_some_and(|f| lock.covers(f)))
+        .map(|c| {
+            alloc::format!(
+                "revision {}: the field {:?}",
+                c.revision,
+                c.field.as_deref().unwrap_or_default()
+            )
+        })
+        .collect();
+    if !locked.is_empty() {
+        fail(
+            &mut r,
+            alloc::format!(
+                "the signature locks form fields (FieldMDP) that later revisions changed: {}",
+                locked.join("; ")
+            ),
+        );
+    }
     if m.level > permitted {
         fail(
             &mut r,
@@ -321,33 +343,96 @@ fn document_timestamp<S: Source>(
     )))
 }
 
-/// What changes a signature permits: a certification signature's DocMDP `/P` (1: none but
-/// validation data and time-stamps; 2: also form filling and signing; 3: also annotations);
-/// an approval signature anything short of "other".
-fn permitted(v: &SignatureValue) -> Changes {
-    let Some(Spanned {
-        object: Object::Array(refs),
-        ..
-    }) = v.dict.get(b"Reference")
-    else {
-        return Changes::Annotations;
-    };
-    for r in refs {
-        let Object::Dict(d) = &r.object else { continue };
-        if d.name(b"TransformMethod") != Some(b"DocMDP") {
-            continue;
+/// The form fields a signature locks (FieldMDP, ISO 32000-1 §12.8.2.4).
+#[derive(Debug, Default)]
+struct Lock {
+    /// `/Action /All`.
+    all: bool,
+    /// `/Include`: these fields; with `exclude`, all but these.
+    fields: Vec<String>,
+    exclude: bool,
+    any: bool,
+}
+
+impl Lock {
+    fn covers(&self, field: &str) -> bool {
+        if !self.any {
+            return false;
         }
-        let p = match d.get(b"TransformParams").map(|t| &t.object) {
-            Some(Object::Dict(t)) => t.integer(b"P").unwrap_or(2),
-            _ => 2,
-        };
-        return match p {
-            1 => Changes::DssAndTimestamps,
-            2 => Changes::FormFilling,
-            _ => Changes::Annotations,
-        };
+        if self.all {
+            return true;
+        }
+        // A listed name covers its descendants (`a` locks `a.b`).
+        let listed = self.fields.iter().any(|f| {
+            field == f
+                || field
+                    .strip_prefix(f.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+        });
+        listed != self.exclude
     }
-    Changes::Annotations
+}
+
+/// What changes a signature permits, and which fields it locks. A certification
+/// signature's DocMDP `/P` (1: none but validation data and time-stamps; 2: also form
+/// filling and signing; 3: also annotations); an approval signature anything short of
+/// "other". The `/Reference` entries are followed when indirect.
+fn permissions<S: Source>(
+    doc: &mut Document<S>,
+    v: &SignatureValue,
+    rev: usize,
+) -> Result<(Changes, Lock), Error> {
+    let mut permitted = Changes::Annotations;
+    let mut lock = Lock::default();
+    let Some(refs) = v.dict.get(b"Reference") else {
+        return Ok((permitted, lock));
+    };
+    let Object::Array(refs) = doc.direct(refs, rev)?.object else {
+        return Ok((permitted, lock));
+    };
+    for r in refs.iter().take(16) {
+        let Object::Dict(d) = doc.direct(r, rev)?.object else {
+            continue;
+        };
+        let params = match d.get(b"TransformParams") {
+            Some(t) => match doc.direct(t, rev)?.object {
+                Object::Dict(t) => t,
+                _ => Dict::default(),
+            },
+            None => Dict::default(),
+        };
+        match d.name(b"TransformMethod") {
+            Some(b"DocMDP") => {
+                permitted = permitted.min(match params.integer(b"P").unwrap_or(2) {
+                    1 => Changes::DssAndTimestamps,
+                    2 => Changes::FormFilling,
+                    _ => Changes::Annotations,
+                });
+            }
+            Some(b"FieldMDP") => {
+                lock.any = true;
+                match params.name(b"Action") {
+                    Some(b"Include") | Some(b"Exclude") => {
+                        lock.exclude = params.name(b"Action") == Some(b"Exclude");
+                        if let Some(f) = params.get(b"Fields") {
+                            if let Object::Array(names) = doc.direct(f, rev)?.object {
+                                for n in names.iter().take(10_000) {
+                                    if let Object::String(s) = doc.direct(n, rev)?.object {
+                                        lock.fields
+                                            .push(String::from_utf8_lossy(&s.bytes).into_owned());
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    // /All, and anything unknown: every field (the strict reading).
+                    _ => lock.all = true,
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((permitted, lock))
 }
 
 fn fail(r: &mut SignatureReport, why: String) {

@@ -65,6 +65,8 @@ pub struct Change {
     pub level: Level,
     /// What changed, in words.
     pub what: String,
+    /// For a form field, its fully qualified name (FieldMDP locks fields by name).
+    pub field: Option<String>,
 }
 
 /// The changes after a signed revision.
@@ -102,7 +104,7 @@ pub fn analyse<S: Source>(doc: &mut Document<S>, signed: usize) -> Result<Modifi
     let last = doc.revisions().len().saturating_sub(1);
     let mut changes = Vec::new();
     for rev in signed + 1..=last {
-        let roles = roles(doc, rev - 1)?;
+        let (roles, names) = roles(doc, rev - 1)?;
         let nums: Vec<(u32, Entry)> = {
             let r = doc
                 .revisions()
@@ -150,6 +152,7 @@ pub fn analyse<S: Source>(doc: &mut Document<S>, signed: usize) -> Result<Modifi
                             what: alloc::format!(
                                 "an object of a later revision cannot be read: {e}"
                             ),
+                            field: None,
                         });
                         continue;
                     }
@@ -165,6 +168,7 @@ pub fn analyse<S: Source>(doc: &mut Document<S>, signed: usize) -> Result<Modifi
                     object: role_id,
                     level: Level::Other,
                     what: "an object of the signed revision was deleted".into(),
+                    field: names.get(&role_id).cloned(),
                 });
                 continue;
             };
@@ -178,6 +182,7 @@ pub fn analyse<S: Source>(doc: &mut Document<S>, signed: usize) -> Result<Modifi
                 object: role_id,
                 level,
                 what,
+                field: names.get(&role_id).cloned(),
             });
         }
         // The trailer: a replaced /Root is another document.
@@ -188,6 +193,7 @@ pub fn analyse<S: Source>(doc: &mut Document<S>, signed: usize) -> Result<Modifi
                 object: new_root.unwrap_or(ObjRef { num: 0, gen: 0 }),
                 level: Level::Other,
                 what: "the trailer names another catalog (/Root)".into(),
+                field: None,
             });
         }
     }
@@ -209,12 +215,16 @@ fn root_of<S: Source>(doc: &Document<S>, rev: usize) -> Option<ObjRef> {
     }
 }
 
+/// Objects by role, and form fields by their fully qualified names.
+type Roles = (BTreeMap<ObjRef, Role>, BTreeMap<ObjRef, String>);
+
 /// The role of each object reachable from revision `rev`'s catalog that a change could
-/// matter for.
-fn roles<S: Source>(doc: &mut Document<S>, rev: usize) -> Result<BTreeMap<ObjRef, Role>, PdfError> {
+/// matter for, and the names of the form fields.
+fn roles<S: Source>(doc: &mut Document<S>, rev: usize) -> Result<Roles, PdfError> {
     let mut roles = BTreeMap::new();
+    let mut names = BTreeMap::new();
     let Some(root) = root_of(doc, rev) else {
-        return Ok(roles);
+        return Ok((roles, names));
     };
     roles.insert(root, Role::Catalog);
     if let Some(Object::Ref(info)) = doc
@@ -225,7 +235,7 @@ fn roles<S: Source>(doc: &mut Document<S>, rev: usize) -> Result<BTreeMap<ObjRef
         roles.insert(info, Role::Info);
     }
     let Some(Object::Dict(catalog)) = doc.resolve(root, rev)?.map(|r| r.value.object) else {
-        return Ok(roles);
+        return Ok((roles, names));
     };
     if let Some(Object::Ref(m)) = catalog.get(b"Metadata").map(|s| s.object.clone()) {
         roles.insert(m, Role::Metadata);
@@ -279,15 +289,15 @@ fn roles<S: Source>(doc: &mut Document<S>, rev: usize) -> Result<BTreeMap<ObjRef
             roles.insert(r, Role::AcroForm);
         }
         if let Object::Dict(f) = doc.direct(&form, rev)?.object {
-            let mut stack: Vec<Spanned> = match f.get(b"Fields") {
+            let mut stack: Vec<(Spanned, String)> = match f.get(b"Fields") {
                 Some(x) => match doc.direct(x, rev)?.object {
-                    Object::Array(a) => a,
+                    Object::Array(a) => a.into_iter().map(|f| (f, String::new())).collect(),
                     _ => Vec::new(),
                 },
                 None => Vec::new(),
             };
             let mut seen = BTreeSet::new();
-            while let Some(field) = stack.pop() {
+            while let Some((field, parent)) = stack.pop() {
                 walked += 1;
                 let Object::Ref(r) = field.object else {
                     continue;
@@ -298,6 +308,16 @@ fn roles<S: Source>(doc: &mut Document<S>, rev: usize) -> Result<BTreeMap<ObjRef
                 let Some(Object::Dict(d)) = doc.resolve(r, rev)?.map(|x| x.value.object) else {
                     continue;
                 };
+                let name = match d.get(b"T").map(|t| &t.object) {
+                    Some(Object::String(t)) if parent.is_empty() => {
+                        String::from_utf8_lossy(&t.bytes).into_owned()
+                    }
+                    Some(Object::String(t)) => {
+                        alloc::format!("{parent}.{}", String::from_utf8_lossy(&t.bytes))
+                    }
+                    _ => parent.clone(),
+                };
+                names.insert(r, name.clone());
                 let signed = d.name(b"FT") == Some(b"Sig") && d.get(b"V").is_some();
                 roles.insert(
                     r,
@@ -308,12 +328,12 @@ fn roles<S: Source>(doc: &mut Document<S>, rev: usize) -> Result<BTreeMap<ObjRef
                     },
                 );
                 if let Some(Object::Array(kids)) = d.get(b"Kids").map(|k| k.object.clone()) {
-                    stack.extend(kids);
+                    stack.extend(kids.into_iter().map(|k| (k, name.clone())));
                 }
             }
         }
     }
-    Ok(roles)
+    Ok((roles, names))
 }
 
 /// Whether two resolutions are the same object (values equal; stream data equal).
