@@ -353,6 +353,55 @@ fn a_card_signs_an_asic_e_container_of_two_files() {
 }
 
 #[test]
+fn a_card_signs_a_pdf() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    if !stack_ready() {
+        return;
+    }
+    let dir = scratch("pades");
+    let input = imza_test_support::workspace_root().join("test-vectors/pdf/form.pdf");
+    let out = dir.join("form-signed.pdf");
+    let _card = VirtualCard::start("eid", &[]);
+    let chain = pki("ecdsa-p384/intermediate.pem");
+    let mut c = imza();
+    c.args(["card", "sign"])
+        .arg(&input)
+        .args([
+            "--reader",
+            READER,
+            "--pin-stdin",
+            "--format",
+            "pades",
+            "--chain",
+        ])
+        .arg(&chain)
+        .arg("-o")
+        .arg(&out);
+    let o = run_with_stdin(c, "12345\n");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let signed = std::fs::read(&out).unwrap();
+    assert!(signed.starts_with(&std::fs::read(&input).unwrap()));
+    let v = imza()
+        .arg("verify")
+        .arg(&out)
+        .arg("--trust")
+        .arg(pki("ecdsa-p384/root.pem"))
+        .arg("--crl")
+        .arg(pki("ecdsa-p384/intermediate.crl"))
+        .arg("--crl")
+        .arg(pki("ecdsa-p384/root.crl"))
+        .arg("--json")
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert_eq!(v.status.code(), Some(0), "{json}");
+    let s = &json["signatures"][0];
+    assert_eq!(s["level"], "PAdES-BASELINE-B", "{json}");
+    assert_eq!(s["pdf"]["coverage"], "entire file", "{json}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn card_login_tokens_validate() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     if !stack_ready() {
