@@ -64,6 +64,20 @@ CI=${CI:-true} IMZA_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/imza" \
   || { cat target/xml-peers-verify-imza.log; exit 1; }
 tail -n 1 target/xml-peers-verify-imza.log
 
+step "pyHanko signs PAdES, imza verifies (interop/pdf/pyhanko-signs.sh: B-B, B-T, certified /P 2 with a filled field and a second signature, a flipped byte, /P 1 filled, a FieldMDP-locked field filled)"
+# setup.sh (run by the script) installs pyHanko 0.38.0 + pyhanko-cli into target/peers/venv-pyhanko
+# (exact pins, stamped); the TSA is test-vectors/tsa/tsa-server.py on a free loopback port.
+CI=${CI:-true} IMZA_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/imza" \
+  bash interop/pdf/pyhanko-signs.sh > target/pdf-pyhanko-signs.log 2>&1 \
+  || { cat target/pdf-pyhanko-signs.log; exit 1; }
+tail -n 1 target/pdf-pyhanko-signs.log
+
+step "imza signs PAdES, pyHanko validates (interop/pdf/pyhanko-validates-imza.sh: B and T, RSA and P-256, pyHanko's API and CLI, flipped byte rejected)"
+CI=${CI:-true} IMZA_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/imza" \
+  bash interop/pdf/pyhanko-validates-imza.sh > target/pdf-pyhanko-validates-imza.log 2>&1 \
+  || { cat target/pdf-pyhanko-validates-imza.log; exit 1; }
+tail -n 1 target/pdf-pyhanko-validates-imza.log
+
 step "Wycheproof on every backend (per-file counts)"
 cargo test -p imza --test wycheproof -- --nocapture
 
