@@ -122,7 +122,7 @@ seed asic_container "$shared"/docsig/asice/*.asice "$shared"/docsig/asice/*.bdoc
 # PDFs: the DSS PAdES samples and attack files (local corpus only, as above).
 seed pdf_reader "$shared"/docsig/pades/*.pdf "$shared"/docsig/attacks/pdf/*.pdf \
   "$root"/test-vectors/pdf/*.pdf
-seed pdf_update "$root"/test-vectors/pdf/*.pdf "$shared"/docsig/pades/*.pdf
+seed pdf_update "$root"/test-vectors/pdf/*.pdf "$root"/fuzz/seeds/pdf_update/* "$shared"/docsig/pades/*.pdf
 targets=$(cargo +nightly fuzz list)
 for t in $targets; do
   echo "== fuzz $t for ${secs}s"

@@ -204,3 +204,83 @@ fn dss_pdfs_changes_after_signing() {
         assert_eq!(m.level, want, "{file}: {:#?}", m.changes);
     }
 }
+
+/// Objects in object streams that point back at each other (an object stream listed as being
+/// inside itself, or inside another that is inside it) are refused with a typed error, not
+/// followed until the stack overflows (found by the `pdf_update` fuzz target).
+#[test]
+fn object_stream_cycles_are_refused() {
+    use imza::pdf::xref::XrefLimits;
+    use imza::pdf::{Document, ObjRef};
+    // Object 1 (the catalog) in object stream 2, which the xref says is itself in object
+    // stream 3, which is in object stream 2.
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    let xref_at = pdf.len();
+    let mut rows = vec![0u8, 0, 0, 0];
+    for (t, a, b) in [
+        (2u8, 2u16, 0u8),
+        (2, 3, 0),
+        (2, 2, 0),
+        (1, xref_at as u16, 0),
+    ] {
+        rows.push(t);
+        rows.extend_from_slice(&a.to_be_bytes());
+        rows.push(b);
+    }
+    pdf.extend_from_slice(
+        format!(
+            "4 0 obj\n<< /Type /XRef /Size 5 /W [1 2 1] /Root 1 0 R /Length {} >>\nstream\n",
+            rows.len()
+        )
+        .as_bytes(),
+    );
+    pdf.extend_from_slice(&rows);
+    pdf.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
+    let mut doc = Document::open(&pdf[..], XrefLimits::default()).unwrap();
+    let e = doc.resolve(ObjRef { num: 1, gen: 0 }, 0).unwrap_err();
+    assert!(
+        (1400..1450).contains(&imza::Error::from(e.clone()).code()),
+        "{e}"
+    );
+    // The front door says the same.
+    let trust = imza::TrustStore::new();
+    let opts = imza::VerifyOptions::new(&trust, imza::UnixTime::from_secs(1_800_000_000));
+    assert!(imza::verify(&pdf, imza::Content::Attached, &opts).is_err());
+}
+
+/// An object stream whose `/Length` is an object inside that same stream: each lookup needs
+/// the other; the nesting limit stops it.
+#[test]
+fn an_object_stream_length_inside_itself_is_refused() {
+    use imza::pdf::xref::XrefLimits;
+    use imza::pdf::{Document, ObjRef};
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    let host_at = pdf.len();
+    pdf.extend_from_slice(
+        b"2 0 obj\n<< /Type /ObjStm /N 2 /First 8 /Length 3 0 R >>\nstream\n1 0 3 4 <<>> 9\nendstream\nendobj\n",
+    );
+    let xref_at = pdf.len();
+    let mut rows = vec![0u8, 0, 0, 0];
+    for (t, a, b) in [
+        (2u8, 2u16, 0u8),
+        (1, host_at as u16, 0),
+        (2, 2, 1),
+        (1, xref_at as u16, 0),
+    ] {
+        rows.push(t);
+        rows.extend_from_slice(&a.to_be_bytes());
+        rows.push(b);
+    }
+    pdf.extend_from_slice(
+        format!(
+            "4 0 obj\n<< /Type /XRef /Size 5 /W [1 2 1] /Root 1 0 R /Length {} >>\nstream\n",
+            rows.len()
+        )
+        .as_bytes(),
+    );
+    pdf.extend_from_slice(&rows);
+    pdf.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
+    let mut doc = Document::open(&pdf[..], XrefLimits::default()).unwrap();
+    let e = doc.resolve(ObjRef { num: 1, gen: 0 }, 0).unwrap_err();
+    assert!(e.to_string().contains("nested object lookups"), "{e}");
+}

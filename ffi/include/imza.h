@@ -103,6 +103,31 @@
 #define IMZA_LEVEL_LT 2
 
 /**
+ * PAdES-BASELINE-LTA (PAdES only): LT plus a document time-stamp.
+ */
+#define IMZA_LEVEL_LTA 3
+
+/**
+ * CMS / CAdES: `.p7m`, or `.p7s` when detached (the default).
+ */
+#define IMZA_FORMAT_CADES 0
+
+/**
+ * XAdES: enveloped in the XML content, or detached naming the content.
+ */
+#define IMZA_FORMAT_XADES 1
+
+/**
+ * An ASiC-E container of the content (named as `content_name`) and a XAdES signature.
+ */
+#define IMZA_FORMAT_ASICE 2
+
+/**
+ * PAdES: the PDF with a signature added by incremental update.
+ */
+#define IMZA_FORMAT_PADES 3
+
+/**
  * An algorithm acceptable without an end date (for [`imza_verify_options_set_digest_until`]
  * and [`imza_verify_options_set_rsa_until`]).
  */
@@ -939,14 +964,29 @@ void imza_signer_free(imza_signer *s);
 imza_result imza_sign_options_new(imza_sign_options **out);
 
 /**
- * Sets the level: [`IMZA_LEVEL_B`], [`IMZA_LEVEL_T`] or [`IMZA_LEVEL_LT`] (T and LT need
- * [`imza_sign_options_set_tsa`]; LT needs the chain up to a root, or trust anchors).
+ * Sets the level: [`IMZA_LEVEL_B`], [`IMZA_LEVEL_T`], [`IMZA_LEVEL_LT`] or, for PAdES,
+ * [`IMZA_LEVEL_LTA`] (T and above need [`imza_sign_options_set_tsa`]; LT and LTA need the
+ * chain up to a root, or trust anchors).
  *
  * # Safety
  *
  * `opts` must be NULL or live options not used by another thread during the call.
  */
 imza_result imza_sign_options_set_level(imza_sign_options *opts, uint32_t level);
+
+/**
+ * Sets the format: [`IMZA_FORMAT_CADES`] (the default), [`IMZA_FORMAT_XADES`],
+ * [`IMZA_FORMAT_ASICE`] or [`IMZA_FORMAT_PADES`]. `content_name` (NULL or UTF-8) is the
+ * content's file name, which a detached XAdES signature references and an ASiC-E container
+ * stores the content under; [`imza_sign_document_file`] takes it from the path when NULL.
+ *
+ * # Safety
+ *
+ * As [`imza_sign_options_set_level`]; `content_name` NULL or NUL-terminated.
+ */
+imza_result imza_sign_options_set_format(imza_sign_options *opts,
+                                         uint32_t format,
+                                         const char *content_name);
 
 /**
  * Leaves the content out of the signature (`.p7s`) when `detached` is non-zero.
@@ -999,8 +1039,9 @@ imza_result imza_sign_options_set_trust(imza_sign_options *opts, const imza_trus
 void imza_sign_options_free(imza_sign_options *opts);
 
 /**
- * Signs `content` with `signer` (certificate `cert`, PEM or DER) as CAdES at the options'
- * level; the DER signature goes to `*out` / `*out_len`, released by
+ * Signs `content` with `signer` (certificate `cert`, PEM or DER) in the options' format
+ * (CAdES by default) and level; the signature (for XAdES the XML, for ASiC-E the
+ * container, for PAdES the signed PDF) goes to `*out` / `*out_len`, released by
  * [`crate::imza_bytes_free`].
  *
  * # Safety
@@ -1018,8 +1059,9 @@ imza_result imza_sign_document(const imza_sign_options *opts,
                                size_t *out_len);
 
 /**
- * Signs the file `content_path` and writes the DER signature to `output_path` (replacing
- * it). Detached content is streamed (constant memory); attached content is read whole.
+ * Signs the file `content_path` and writes the signature to `output_path` (replacing it).
+ * Detached content, PDFs (PAdES) and ASiC-E containers are streamed (constant memory);
+ * attached CAdES and XAdES content is read whole.
  *
  * # Safety
  *

@@ -32,6 +32,17 @@ pub const IMZA_LEVEL_B: u32 = 0;
 pub const IMZA_LEVEL_T: u32 = 1;
 /// CAdES-BASELINE-LT: with the certificates and revocation data that validate it.
 pub const IMZA_LEVEL_LT: u32 = 2;
+/// PAdES-BASELINE-LTA (PAdES only): LT plus a document time-stamp.
+pub const IMZA_LEVEL_LTA: u32 = 3;
+
+/// CMS / CAdES: `.p7m`, or `.p7s` when detached (the default).
+pub const IMZA_FORMAT_CADES: u32 = 0;
+/// XAdES: enveloped in the XML content, or detached naming the content.
+pub const IMZA_FORMAT_XADES: u32 = 1;
+/// An ASiC-E container of the content (named as `content_name`) and a XAdES signature.
+pub const IMZA_FORMAT_ASICE: u32 = 2;
+/// PAdES: the PDF with a signature added by incremental update.
+pub const IMZA_FORMAT_PADES: u32 = 3;
 
 /// A read callback: fill `buf` (capacity `len`) with the next bytes of the content, set
 /// `*out_n` to how many (0 at the end) and return `IMZA_OK`; any other return value stops
@@ -614,6 +625,8 @@ pub unsafe extern "C" fn imza_signer_free(s: *mut imza_signer) {
 #[derive(Debug, Default)]
 pub struct imza_sign_options {
     level: u32,
+    format: u32,
+    content_name: Option<String>,
     detached: bool,
     chain: Vec<Vec<u8>>,
     tsa_url: Option<String>,
@@ -637,8 +650,9 @@ pub unsafe extern "C" fn imza_sign_options_new(out: *mut *mut imza_sign_options)
     })
 }
 
-/// Sets the level: [`IMZA_LEVEL_B`], [`IMZA_LEVEL_T`] or [`IMZA_LEVEL_LT`] (T and LT need
-/// [`imza_sign_options_set_tsa`]; LT needs the chain up to a root, or trust anchors).
+/// Sets the level: [`IMZA_LEVEL_B`], [`IMZA_LEVEL_T`], [`IMZA_LEVEL_LT`] or, for PAdES,
+/// [`IMZA_LEVEL_LTA`] (T and above need [`imza_sign_options_set_tsa`]; LT and LTA need the
+/// chain up to a root, or trust anchors).
 ///
 /// # Safety
 ///
@@ -651,10 +665,41 @@ pub unsafe extern "C" fn imza_sign_options_set_level(
     ffi_guard!({
         // SAFETY: `opts` is NULL or live and used only here (this function's contract).
         let opts = try_ffi!(unsafe { handle_mut(opts) });
-        if level > IMZA_LEVEL_LT {
+        if level > IMZA_LEVEL_LTA {
             return crate::IMZA_INVALID_ARGUMENT;
         }
         opts.level = level;
+        IMZA_OK
+    })
+}
+
+/// Sets the format: [`IMZA_FORMAT_CADES`] (the default), [`IMZA_FORMAT_XADES`],
+/// [`IMZA_FORMAT_ASICE`] or [`IMZA_FORMAT_PADES`]. `content_name` (NULL or UTF-8) is the
+/// content's file name, which a detached XAdES signature references and an ASiC-E container
+/// stores the content under; [`imza_sign_document_file`] takes it from the path when NULL.
+///
+/// # Safety
+///
+/// As [`imza_sign_options_set_level`]; `content_name` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn imza_sign_options_set_format(
+    opts: *mut imza_sign_options,
+    format: u32,
+    content_name: *const c_char,
+) -> imza_result {
+    ffi_guard!({
+        // SAFETY: `opts` is NULL or live and used only here (this function's contract).
+        let opts = try_ffi!(unsafe { handle_mut(opts) });
+        if format > IMZA_FORMAT_PADES {
+            return crate::IMZA_INVALID_ARGUMENT;
+        }
+        opts.content_name = if content_name.is_null() {
+            None
+        } else {
+            // SAFETY: `content_name` is a NUL-terminated string (this function's contract).
+            Some(try_ffi!(unsafe { str_arg(content_name) }).to_owned())
+        };
+        opts.format = format;
         IMZA_OK
     })
 }
@@ -774,12 +819,30 @@ impl imza_sign_options {
         cert: &[u8],
     ) -> Result<Vec<u8>, imza::Error> {
         let http = crate::transport::http();
+        let o = self.options(&http, None);
+        imza::sign(content, signer, cert, &o)
+    }
+
+    /// The library's options; `name` when the content's name is known from its path.
+    fn options<'a>(
+        &'a self,
+        http: &'a imza_transport,
+        name: Option<&str>,
+    ) -> imza::SignOptions<'a> {
         let mut o = imza::SignOptions::new(now());
         o.level = match self.level {
             IMZA_LEVEL_T => imza::SignLevel::T,
             IMZA_LEVEL_LT => imza::SignLevel::Lt,
+            IMZA_LEVEL_LTA => imza::SignLevel::Lta,
             _ => imza::SignLevel::B,
         };
+        o.format = match self.format {
+            IMZA_FORMAT_XADES => imza::SignFormat::Xades,
+            IMZA_FORMAT_ASICE => imza::SignFormat::Asice,
+            IMZA_FORMAT_PADES => imza::SignFormat::Pades,
+            _ => imza::SignFormat::Cades,
+        };
+        o.content_name = self.content_name.clone().or_else(|| name.map(String::from));
         o.detached = self.detached;
         o.chain.clone_from(&self.chain);
         o.tsa_url.clone_from(&self.tsa_url);
@@ -788,8 +851,66 @@ impl imza_sign_options {
             None => &*http.inner,
         });
         o.trust = self.trust.as_ref();
-        imza::sign(content, signer, cert, &o)
+        o
     }
+}
+
+/// [`imza_sign_document_file`] for PAdES and ASiC-E: the input read in chunks, the result
+/// written to a temporary file beside `output`, then renamed over it.
+fn sign_streamed(
+    opts: &imza_sign_options,
+    signer: &dyn Signer,
+    cert: &[u8],
+    input: &Path,
+    output: &Path,
+) -> imza_result {
+    let file = match std::fs::File::open(input) {
+        Ok(f) => f,
+        Err(e) => {
+            set_last_error(format!("{}: {e}", input.display()));
+            return crate::IMZA_READ_FAILED;
+        }
+    };
+    let mut tmp = output.as_os_str().to_owned();
+    tmp.push(".imza-tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    let out = match std::fs::File::create(&tmp) {
+        Ok(f) => std::io::BufWriter::new(f),
+        Err(e) => {
+            set_last_error(format!("{}: {e}", output.display()));
+            return crate::IMZA_WRITE_FAILED;
+        }
+    };
+    let http = crate::transport::http();
+    let name = input.file_name().and_then(|n| n.to_str());
+    let o = opts.options(&http, name);
+    let reader = std::io::BufReader::new(file);
+    let r = if opts.format == IMZA_FORMAT_PADES {
+        imza::sign_pdf(reader, out, signer, cert, &o)
+    } else {
+        let name = o.content_name.clone().unwrap_or_default();
+        let mut reader = reader;
+        let mut files: [(&str, &mut dyn std::io::Read); 1] = [(&name, &mut reader)];
+        imza::sign_container(&mut files, out, signer, cert, &o)
+    };
+    let written = r.and_then(|w| {
+        w.into_inner()
+            .map_err(|e| imza::Error::Read {
+                reason: format!("{}: {}", output.display(), e.error()),
+            })
+            .map(drop)
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return fail(&e);
+    }
+    if let Err(e) = std::fs::rename(&tmp, output) {
+        let _ = std::fs::remove_file(&tmp);
+        set_last_error(format!("{}: {e}", output.display()));
+        return crate::IMZA_WRITE_FAILED;
+    }
+    clear_last_error();
+    IMZA_OK
 }
 
 /// The signer's certificate: PEM or DER in, DER out.
@@ -807,8 +928,9 @@ fn cert_der(bytes: &[u8]) -> Result<Vec<u8>, imza::Error> {
     })
 }
 
-/// Signs `content` with `signer` (certificate `cert`, PEM or DER) as CAdES at the options'
-/// level; the DER signature goes to `*out` / `*out_len`, released by
+/// Signs `content` with `signer` (certificate `cert`, PEM or DER) in the options' format
+/// (CAdES by default) and level; the signature (for XAdES the XML, for ASiC-E the
+/// container, for PAdES the signed PDF) goes to `*out` / `*out_len`, released by
 /// [`crate::imza_bytes_free`].
 ///
 /// # Safety
@@ -852,8 +974,9 @@ pub unsafe extern "C" fn imza_sign_document(
     })
 }
 
-/// Signs the file `content_path` and writes the DER signature to `output_path` (replacing
-/// it). Detached content is streamed (constant memory); attached content is read whole.
+/// Signs the file `content_path` and writes the signature to `output_path` (replacing it).
+/// Detached content, PDFs (PAdES) and ASiC-E containers are streamed (constant memory);
+/// attached CAdES and XAdES content is read whole.
 ///
 /// # Safety
 ///
@@ -887,6 +1010,10 @@ pub unsafe extern "C" fn imza_sign_document_file(
         let read_err = |e: std::io::Error| imza::Error::Read {
             reason: format!("{}: {e}", input.display()),
         };
+        // PDFs and containers are streamed from the file into the output.
+        if matches!(opts.format, IMZA_FORMAT_PADES | IMZA_FORMAT_ASICE) {
+            return sign_streamed(opts, signer, &cert, input, output);
+        }
         let r = if opts.detached {
             let hash = imza::cades::sign::digest_algorithm(signer.algorithm());
             std::fs::File::open(input)

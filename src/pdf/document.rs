@@ -64,6 +64,8 @@ pub struct Resolved {
 const MAX_INDIRECTION: usize = 32;
 /// Most objects in one object stream.
 const MAX_OBJSTM_OBJECTS: u64 = 100_000;
+/// Most lookups in progress at once (object stream → its dictionary → its /Length ...).
+const MAX_NESTED_LOOKUPS: usize = 16;
 
 /// A PDF file opened for its structure.
 pub struct Document<S: Source> {
@@ -73,6 +75,8 @@ pub struct Document<S: Source> {
     revisions: Vec<Revision>,
     /// Decoded object streams by their file offset: the objects' (number, offset) and data.
     objstm: BTreeMap<u64, ObjStm>,
+    /// Lookups in progress ([`Document::resolve`] within itself).
+    depth: usize,
 }
 
 /// A decoded object stream: each object's number and offset in `data`.
@@ -100,6 +104,7 @@ impl<S: Source> Document<S> {
             sections,
             revisions,
             objstm: BTreeMap::new(),
+            depth: 0,
         })
     }
 
@@ -152,6 +157,21 @@ impl<S: Source> Document<S> {
     /// Object `r` as revision `rev` sees it; `None` when it is free or not there (the null
     /// object, §7.3.10).
     pub fn resolve(&mut self, r: ObjRef, rev: usize) -> Result<Option<Resolved>, PdfError> {
+        // An object stream's dictionary, an indirect /Length, ... each resolve another object:
+        // bounded, as a cycle of them would otherwise recurse without end.
+        if self.depth >= MAX_NESTED_LOOKUPS {
+            return Err(PdfError::Limit {
+                what: "nested object lookups (object streams, indirect /Length)",
+                limit: MAX_NESTED_LOOKUPS as u64,
+            });
+        }
+        self.depth += 1;
+        let out = self.resolve_at_depth(r, rev);
+        self.depth -= 1;
+        out
+    }
+
+    fn resolve_at_depth(&mut self, r: ObjRef, rev: usize) -> Result<Option<Resolved>, PdfError> {
         match self.entry(r.num, rev) {
             None | Some(Entry::Free) => Ok(None),
             Some(Entry::InFile { offset, gen }) => {
@@ -228,6 +248,13 @@ impl<S: Source> Document<S> {
         index: u32,
         rev: usize,
     ) -> Result<Resolved, PdfError> {
+        // §7.5.7: an object stream is not itself in an object stream.
+        if !matches!(self.entry(stream, rev), Some(Entry::InFile { .. })) {
+            return Err(malformed(
+                0,
+                "an object stream that is not an object of the file itself",
+            ));
+        }
         let host = self
             .resolve(
                 ObjRef {

@@ -465,8 +465,8 @@ fn all_doc_timestamps<S: Source>(
     Ok(true)
 }
 
-/// Whether every reference in `added` is a signature field merged with its widget
-/// (`/FT /Sig`, `/Subtype /Widget`), as signing adds them.
+/// Whether every reference in `added` is an invisible signature field merged with its
+/// widget (`/FT /Sig`, `/Subtype /Widget`), as signing adds them.
 fn all_signature_widgets<S: Source>(
     doc: &mut Document<S>,
     added: &[Spanned],
@@ -479,8 +479,39 @@ fn all_signature_widgets<S: Source>(
         if f.name(b"FT") != Some(b"Sig") || f.name(b"Subtype") != Some(b"Widget") {
             return Ok(false);
         }
+        // A visible widget draws over the page, as an annotation does (pyHanko's default
+        // too): only invisible ones (a zero-area /Rect, or the Hidden flag) are signing.
+        let hidden = f.integer(b"F").is_some_and(|flags| flags & 2 != 0);
+        let zero_area = match f.get(b"Rect") {
+            None => true,
+            Some(r) => match doc.direct(r, rev)?.object {
+                Object::Array(a) => match a
+                    .iter()
+                    .map(|x| number(&x.object))
+                    .collect::<Option<Vec<f64>>>()
+                {
+                    Some(v) => match v.as_slice() {
+                        [x1, y1, x2, y2] => (x2 - x1).abs() < 1e-9 || (y2 - y1).abs() < 1e-9,
+                        _ => false,
+                    },
+                    None => false,
+                },
+                _ => false,
+            },
+        };
+        if !hidden && !zero_area {
+            return Ok(false);
+        }
     }
     Ok(true)
+}
+
+fn number(o: &Object) -> Option<f64> {
+    match o {
+        Object::Integer(i) => Some(*i as f64),
+        Object::Real(r) => Some(*r),
+        _ => None,
+    }
 }
 
 /// A change of the form dictionary `o` (as revision `rev - 1` saw it) to `n`: fields only

@@ -398,6 +398,41 @@ static void test_signing(void) {
                  IMZA_OK);
     CHECK(imza_report_indication(r) == IMZA_TOTAL_PASSED);
     imza_report_free(r);
+    /* PAdES, file to file (streamed): the PDF with a signature added. */
+    CHECK_RESULT(imza_sign_options_set_format(so, 9, NULL), IMZA_INVALID_ARGUMENT);
+    CHECK_RESULT(imza_sign_options_set_format(so, IMZA_FORMAT_PADES, NULL), IMZA_OK);
+    CHECK_RESULT(imza_sign_options_set_detached(so, 0), IMZA_OK);
+    CHECK_RESULT(imza_sign_document_file(so, signer, cert, cn, repo_path("test-vectors/pdf/hello.pdf"),
+                                         out_path),
+                 IMZA_OK);
+    imza_verify_options_free(o);
+    o = p256_options();
+    add_p256_crls(o);
+    CHECK_RESULT(imza_verify_document_file(o, out_path, NULL, &r), IMZA_OK);
+    CHECK(imza_report_indication(r) == IMZA_TOTAL_PASSED);
+    CHECK(imza_report_signature_level(r, 0) != NULL &&
+          strcmp(imza_report_signature_level(r, 0), "PAdES-BASELINE-B") == 0);
+    imza_report_free(r);
+    /* LTA is PAdES only; a CAdES signature refuses it before signing. */
+    CHECK_RESULT(imza_sign_options_set_level(so, IMZA_LEVEL_LTA), IMZA_OK);
+    CHECK_RESULT(imza_sign_options_set_format(so, IMZA_FORMAT_CADES, NULL), IMZA_OK);
+    CHECK_RESULT(imza_sign_document(so, signer, cert, cn, (const uint8_t *)"x", 1, &sig, &sig_len),
+                 IMZA_INVALID_OPTIONS);
+    CHECK_RESULT(imza_sign_options_set_level(so, IMZA_LEVEL_B), IMZA_OK);
+    /* ASiC-E in memory, the content named by the options. */
+    CHECK_RESULT(imza_sign_options_set_format(so, IMZA_FORMAT_ASICE, "karar.txt"), IMZA_OK);
+    CHECK_RESULT(imza_sign_document(so, signer, cert, cn, (const uint8_t *)"a decision", 10, &sig, &sig_len),
+                 IMZA_OK);
+    CHECK_RESULT(imza_verify_document(o, sig, sig_len, NULL, 0, &r), IMZA_OK);
+    CHECK(imza_report_indication(r) == IMZA_TOTAL_PASSED);
+    CHECK(imza_report_signature_level(r, 0) != NULL &&
+          strcmp(imza_report_signature_level(r, 0), "XAdES-BASELINE-B") == 0);
+    imza_report_free(r);
+    imza_bytes_free(sig, sig_len);
+    sig = NULL;
+    CHECK_RESULT(imza_sign_options_set_format(so, IMZA_FORMAT_CADES, NULL), IMZA_OK);
+    CHECK_RESULT(imza_sign_options_set_detached(so, 1), IMZA_OK);
+
     CHECK_RESULT(imza_sign_document_file(so, signer, cert, cn, "/nonexistent", out_path),
                  IMZA_READ_FAILED);
     CHECK_RESULT(imza_sign_document_file(so, signer, cert, cn, repo_path("test-vectors/cms/content.txt"),
