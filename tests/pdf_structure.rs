@@ -221,7 +221,7 @@ fn object_stream_cycles_are_refused() {
         (2u8, 2u16, 0u8),
         (2, 3, 0),
         (2, 2, 0),
-        (1, xref_at as u16, 0),
+        (1, u16::try_from(xref_at).unwrap(), 0),
     ] {
         rows.push(t);
         rows.extend_from_slice(&a.to_be_bytes());
@@ -263,9 +263,9 @@ fn an_object_stream_length_inside_itself_is_refused() {
     let mut rows = vec![0u8, 0, 0, 0];
     for (t, a, b) in [
         (2u8, 2u16, 0u8),
-        (1, host_at as u16, 0),
+        (1, u16::try_from(host_at).unwrap(), 0),
         (2, 2, 1),
-        (1, xref_at as u16, 0),
+        (1, u16::try_from(xref_at).unwrap(), 0),
     ] {
         rows.push(t);
         rows.extend_from_slice(&a.to_be_bytes());
