@@ -43,11 +43,11 @@ enum Command {
     #[command(subcommand)]
     Token(token::TokenCommand),
     /// Validate a signed document: CMS / CAdES (`.p7s`, `.p7m`, DER or PEM), XMLDSig /
-    /// XAdES (`.xml`), or an ASiC-E / ASiC-S / UDF container. Exit 0 TOTAL_PASSED,
-    /// 1 TOTAL_FAILED, 2 INDETERMINATE.
+    /// XAdES (`.xml`), an ASiC-E / ASiC-S / UDF container, or a PDF (PAdES). Exit 0
+    /// TOTAL_PASSED, 1 TOTAL_FAILED, 2 INDETERMINATE.
     Verify(verify_doc::VerifyArgs),
-    /// Sign a file: CAdES or XAdES baseline B, T (signature time-stamp) or LT (with
-    /// validation data).
+    /// Sign a file: CAdES, XAdES, ASiC-E or PAdES baseline B, T (signature time-stamp), LT
+    /// (with validation data) or, for PAdES, LTA (a document time-stamp).
     Sign(sign::SignArgs),
     /// Signature containers (ASiC-E, ASiC-S, BDOC, UDF): list what they hold.
     #[command(subcommand)]

@@ -23,7 +23,7 @@ use crate::inputs::{load_trust, now};
 pub(crate) struct VerifyArgs {
     /// The signature: CMS in DER, BER or PEM (`.p7s`, `.p7m`, `.pkcs7`), an XML document
     /// with XMLDSig / XAdES signatures (enveloped, enveloping or detached), or a container:
-    /// ASiC-E (`.asice`, `.sce`, `.bdoc`), ASiC-S (`.asics`) or UYAP `.udf`.
+    /// ASiC-E (`.asice`, `.sce`, `.bdoc`), ASiC-S (`.asics`) or UYAP `.udf`, or a PDF with PAdES signatures.
     file: PathBuf,
     /// The signed content of a detached signature, or what a time-stamp token covers
     /// (streamed, any size). Refused (exit 64) with a signature that carries its content.
