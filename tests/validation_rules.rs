@@ -319,6 +319,11 @@ impl Ca {
             HashAlgorithm::Sha256
         };
         let digest = signature_timestamp_digest(cms, h).unwrap();
+        self.token(&digest, at, hash)
+    }
+
+    /// A time-stamp token over `digest` (made with `hash`), made at `at`.
+    fn token(&self, digest: &imza::crypto::DigestValue, at: &str, hash: &str) -> Vec<u8> {
         let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
         let n = SEQ.fetch_add(1, Ordering::SeqCst);
         let (q, tok) = (format!("q-{n}.tsq"), format!("tok-{n}.der"));
@@ -1123,4 +1128,102 @@ fn rule1_a_revocation_in_stale_data_still_wins_over_a_fresh_good() {
             Some(SubIndication::REVOKED_NO_POE),
         );
     }
+}
+
+// ==== rule 9: a PDF document time-stamp is a proof of existence ================================
+
+/// PAdES B-B signed by `signer` over test-vectors/pdf/hello.pdf, claiming `at`.
+fn pades_signed(signer: &Signer, at: &str) -> Vec<u8> {
+    let pdf = std::fs::read(tv("pdf/hello.pdf")).unwrap();
+    let mut o = imza::SignOptions::new(t(at));
+    o.format = imza::SignFormat::Pades;
+    o.chain = vec![std::fs::read(tv("pki/ecdsa-p256/intermediate.der")).unwrap()];
+    imza::sign(ToSign::Bytes(&pdf), &signer.key, &signer.cert, &o).unwrap()
+}
+
+/// `pdf` with an ETSI.RFC3161 document time-stamp made at `at` appended.
+fn doc_stamped(ca: &Ca, pdf: &[u8], at: &str) -> Vec<u8> {
+    let mut src: &[u8] = pdf;
+    let update =
+        imza::pades::sign::document_timestamp(
+            &mut src,
+            &[],
+            &mut |d| Ok(ca.token(d, at, "sha256")),
+        )
+        .unwrap();
+    [pdf, &update[..]].concat()
+}
+
+#[test]
+fn rule9_a_pdf_document_time_stamp_is_a_proof_of_existence() {
+    if !have_tools("rule9_a_pdf_document_time_stamp_is_a_proof_of_existence") {
+        return;
+    }
+    let ca = Ca::new("pdf-doc-ts");
+    let s = store();
+    // As rule 4: expired on 2026-06-30; revoked on 2026-03-01 (early) or 2026-06-01 (late);
+    // here the proof of existence of 2026-05-01 is a document time-stamp after the signature.
+    let early = ca.issue("pdf-early", "2026-01-01T00:00:00Z", "2026-06-30T00:00:00Z");
+    ca.revoke(&early, "2026-03-01T00:00:00Z");
+    let late = ca.issue("pdf-late", "2026-01-01T00:00:00Z", "2026-06-30T00:00:00Z");
+    ca.revoke(&late, "2026-06-01T00:00:00Z");
+    let crl = ca.crl("2026-06-15T00:00:00Z", "2036-06-15T00:00:00Z");
+    let at = "2027-01-01T00:00:00Z";
+    for (signer, want) in [
+        (
+            &early,
+            (
+                Indication::INDETERMINATE,
+                Some(SubIndication::REVOKED_NO_POE),
+            ),
+        ),
+        (&late, (Indication::TOTAL_PASSED, None)),
+    ] {
+        let signed = pades_signed(signer, "2026-04-30T00:00:00Z");
+        // Alone, the B-B signature of an expired, revoked certificate proves nothing.
+        let r = imza::verify(
+            &signed,
+            imza::Content::Attached,
+            &opts(&s, at, &[], &[crl.clone()]),
+        )
+        .unwrap();
+        assert_ne!(r.signatures[0].indication, Indication::TOTAL_PASSED);
+        let stamped = doc_stamped(&ca, &signed, "2026-05-01T00:00:00Z");
+        let r = imza::verify(
+            &stamped,
+            imza::Content::Attached,
+            &opts(&s, at, &[], &[crl.clone()]),
+        )
+        .unwrap();
+        assert_eq!(
+            r.signatures.len(),
+            2,
+            "the signature and the document time-stamp"
+        );
+        expect(&r, want.0, want.1);
+        let (sig, ts) = (&r.signatures[0], &r.signatures[1]);
+        assert_eq!(ts.indication, Indication::TOTAL_PASSED, "{:?}", ts.errors);
+        assert_eq!(sig.best_signature_time, t("2026-05-01T00:00:00Z"));
+        assert_eq!(sig.level, Level::PadesT, "B-T by a document time-stamp");
+    }
+
+    // A document time-stamp from before the signing certificate existed: not yet valid.
+    let later = ca.issue("pdf-later", "2027-06-01T00:00:00Z", "2030-01-01T00:00:00Z");
+    let crl = ca.crl("2027-07-01T00:00:00Z", "2037-07-01T00:00:00Z");
+    let stamped = doc_stamped(
+        &ca,
+        &pades_signed(&later, "2027-06-02T00:00:00Z"),
+        "2026-12-01T00:00:00Z",
+    );
+    let r = imza::verify(
+        &stamped,
+        imza::Content::Attached,
+        &opts(&s, "2028-01-01T00:00:00Z", &[], &[crl]),
+    )
+    .unwrap();
+    expect(
+        &r,
+        Indication::TOTAL_FAILED,
+        Some(SubIndication::NOT_YET_VALID),
+    );
 }

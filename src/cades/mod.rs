@@ -495,11 +495,17 @@ impl<'s, 'o> Context<'s, 'o> {
                 "only the first {MAX_TIMESTAMPS} time-stamps are validated"
             ));
         }
-        if let Some(t) = poe {
-            rep.best_signature_time = t;
-        } else if matches!(rep.level, Level::T | Level::Lt | Level::Lta) {
+        if poe.is_none() && matches!(rep.level, Level::T | Level::Lt | Level::Lta) {
             // The structure has a signature time-stamp, but none proves anything.
             rep.level = Level::B;
+        }
+        // A document time-stamp over the signed revision proves existence as well.
+        let poe = match (poe, self.opts.document_poe) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(t) = poe {
+            rep.best_signature_time = t;
         }
         for t in &rep.timestamps {
             if !t.checked {

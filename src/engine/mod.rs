@@ -66,6 +66,10 @@ pub struct VerifyOptions<'a> {
     pub transport: Option<&'a dyn Transport>,
     /// Algorithm acceptance.
     pub policy: ValidationPolicy,
+    /// A time the signature is proven to have existed by, from outside it: a PDF document
+    /// time-stamp over the revision it signs (set by PAdES validation only; the engine uses
+    /// it as a signature time-stamp's time, the earlier counting).
+    pub(crate) document_poe: Option<UnixTime>,
 }
 
 impl<'a> VerifyOptions<'a> {
@@ -82,6 +86,7 @@ impl<'a> VerifyOptions<'a> {
             revocation: RevocationPolicy::Require,
             transport: None,
             policy: ValidationPolicy::default(),
+            document_poe: None,
         }
     }
 }

@@ -30,6 +30,7 @@ use crate::pdf::{Document, SignatureValue};
 use crate::report::{
     Format, Indication, Level, PdfFacts, Report, SignatureReport, SignatureScope, SubIndication,
 };
+use crate::time::UnixTime;
 
 /// Most bytes of a `/DSS` stream read.
 const MAX_DSS_ITEM: usize = 4 << 20;
@@ -45,34 +46,64 @@ pub fn verify<S: Source>(src: S, opts: &VerifyOptions<'_>) -> Result<Report, Err
     let fields = doc.signature_fields(last)?;
     let mut o = opts.clone();
     let dss_revocation = dss(&mut doc, last, &mut o)?;
-    let mut signatures = Vec::new();
-    for f in fields {
-        let Some(v) = f.value else { continue };
-        let mut s = one(&mut doc, &v, &o)?;
-        s.id = alloc::format!("S-{}", signatures.len() + 1);
-        if let Some(p) = &mut s.pdf {
-            p.field = f.name.clone();
-        }
-        signatures.push(s);
-    }
-    // B-LTA: a B-LT signature that a later document time-stamp covers, when that
-    // time-stamp validates.
-    let stamped: Vec<usize> = signatures
-        .iter()
-        .filter(|s| s.indication == Indication::TOTAL_PASSED)
-        .filter_map(|s| s.pdf.as_ref())
-        .filter(|p| p.sub_filter == "ETSI.RFC3161")
-        .filter_map(|p| p.revision)
+    let signed: Vec<(String, SignatureValue)> = fields
+        .into_iter()
+        .filter_map(|f| f.value.map(|v| (f.name, v)))
         .collect();
-    for s in &mut signatures {
-        let rev = s.pdf.as_ref().and_then(|p| p.revision);
+    let is_stamp = |v: &SignatureValue| v.dict.name(b"SubFilter") == Some(b"ETSI.RFC3161");
+    // Document time-stamps first: they stand alone, and prove the revisions before them.
+    let mut reports: Vec<Option<SignatureReport>> = alloc::vec![None; signed.len()];
+    for (slot, (_, v)) in reports.iter_mut().zip(&signed) {
+        if is_stamp(v) {
+            *slot = Some(one(&mut doc, v, &o)?);
+        }
+    }
+    // (revision, genTime) of each document time-stamp that passed.
+    let stamps: Vec<(usize, UnixTime)> = reports
+        .iter()
+        .flatten()
+        .filter(|s| s.indication == Indication::TOTAL_PASSED)
+        .filter_map(|s| Some((s.pdf.as_ref()?.revision?, s.claimed_signing_time?)))
+        .collect();
+    for (slot, (_, v)) in reports.iter_mut().zip(&signed) {
+        if slot.is_some() {
+            continue;
+        }
+        // The earliest valid document time-stamp over this signature's revision is a proof
+        // of existence for it (EN 319 142-1: B-T by a document time-stamp).
+        let rev = coverage::check(v, doc.revisions(), doc.len()).revision;
+        let after: Vec<UnixTime> = stamps
+            .iter()
+            .filter(|(r, _)| rev.is_some_and(|rev| *r > rev))
+            .map(|(_, t)| *t)
+            .collect();
+        let mut so = o.clone();
+        so.document_poe = after.iter().min().copied();
+        let mut s = one(&mut doc, v, &so)?;
+        let own_timestamp = matches!(s.level, Level::PadesT | Level::PadesLt | Level::PadesLta);
+        if s.level == Level::PadesB && !after.is_empty() && s.indication != Indication::TOTAL_FAILED
+        {
+            s.level = Level::PadesT;
+        }
         // B-LT: a time-stamped signature whose validation data is in /DSS.
         if s.level == Level::PadesT && dss_revocation {
             s.level = Level::PadesLt;
         }
-        if s.level == Level::PadesLt && rev.is_some_and(|r| stamped.iter().any(|t| *t > r)) {
+        // B-LTA: a document time-stamp beyond the one that made it B-T.
+        let needed = if own_timestamp { 1 } else { 2 };
+        if s.level == Level::PadesLt && after.len() >= needed {
             s.level = Level::PadesLta;
         }
+        *slot = Some(s);
+    }
+    let mut signatures = Vec::new();
+    for (s, (name, _)) in reports.into_iter().zip(&signed) {
+        let Some(mut s) = s else { continue };
+        s.id = alloc::format!("S-{}", signatures.len() + 1);
+        if let Some(p) = &mut s.pdf {
+            p.field = name.clone();
+        }
+        signatures.push(s);
     }
     if signatures.is_empty() {
         return Err(Error::UnsupportedFormat {
