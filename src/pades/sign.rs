@@ -1,7 +1,7 @@
 //! PAdES creation (ETSI EN 319 142-1) by incremental update: the original bytes stay as they
 //! are and each step appends a revision.
 //!
-//! - [`signature`]: an invisible signature field on the first page whose `/V` holds a
+//! - [`signature()`]: an invisible signature field on the first page whose `/V` holds a
 //!   detached CAdES signature (`ETSI.CAdES.detached`) over the `/ByteRange`: B-B, and B-T
 //!   when a time-stamp is added to it.
 //! - [`dss`]: a `/DSS` dictionary with certificates, OCSP responses and CRLs (B-LT).
