@@ -610,17 +610,19 @@ fn sign_exit_codes_for_bad_input() {
         assert_eq!(o.code, 64, "{}", o.ctx());
         assert!(!out.exists());
     };
-    // An unknown format is a usage error; enveloped XAdES over a file that is not XML is
-    // malformed input, and nothing is written.
+    // An unknown format is a usage error; enveloped XAdES over a file that is not XML, and
+    // PAdES over a file that is not a PDF, are malformed input, and nothing is written.
     let mut args: Vec<PathBuf> = vec!["sign".into(), content.clone()];
     args.extend(signer_args("ecdsa-p256"));
-    args.extend(["--format".into(), "pades".into(), "-o".into(), out.clone()]);
+    args.extend(["--format".into(), "jades".into(), "-o".into(), out.clone()]);
     assert_eq!(imza(&args).code, 64);
-    let mut args: Vec<PathBuf> = vec!["sign".into(), content.clone()];
-    args.extend(signer_args("ecdsa-p256"));
-    args.extend(["--format".into(), "xades".into(), "-o".into(), out.clone()]);
-    assert_eq!(imza(&args).code, 65);
-    assert!(!out.exists());
+    for format in ["xades", "pades"] {
+        let mut args: Vec<PathBuf> = vec!["sign".into(), content.clone()];
+        args.extend(signer_args("ecdsa-p256"));
+        args.extend(["--format".into(), format.into(), "-o".into(), out.clone()]);
+        assert_eq!(imza(&args).code, 65, "{format}");
+        assert!(!out.exists(), "{format}");
+    }
     // --format is required.
     let mut args: Vec<PathBuf> = vec!["sign".into(), content.clone()];
     args.extend(signer_args("ecdsa-p256"));
