@@ -648,12 +648,7 @@ fn extend_xades(
         return Ok(xml);
     };
     let xml = xades::sign::add_signature_timestamp(&xml, &mut |digest| {
-        let nonce = nonce();
-        crate::tsp::fetch(transport, url, digest, nonce.as_ref().map(|n| &n[..]), None).map_err(
-            |e| Error::Transport {
-                reason: alloc::format!("{url}: no time-stamp: {e}"),
-            },
-        )
+        fetch_token(transport, url, digest)
     })?;
     match trust {
         Some(store) => {
@@ -822,14 +817,6 @@ fn sign_pades<S: crate::pdf::Source>(
         signing_time: opts.signing_time,
         chain: &opts.chain,
     };
-    let stamp = |transport: &dyn Transport, url: &str, digest: &DigestValue| {
-        let nonce = nonce();
-        crate::tsp::fetch(transport, url, digest, nonce.as_ref().map(|n| &n[..]), None).map_err(
-            |e| Error::Transport {
-                reason: alloc::format!("{url}: no time-stamp: {e}"),
-            },
-        )
-    };
     let Some((transport, url)) = plan.network else {
         let (tail, _) = pades::sign::signature(src, &[], signer, cert_der, &params, None)?;
         return Ok(tail);
@@ -840,7 +827,7 @@ fn sign_pades<S: crate::pdf::Source>(
         signer,
         cert_der,
         &params,
-        Some(&mut |d| stamp(transport, url, d)),
+        Some(&mut |d| fetch_token(transport, url, d)),
     )?;
     let Some(store) = plan.trust(opts) else {
         return Ok(tail);
@@ -857,7 +844,8 @@ fn sign_pades<S: crate::pdf::Source>(
     let dss = pades::sign::dss(src, &tail, &certs, &ocsp, &crls)?;
     tail.extend_from_slice(&dss);
     if plan.lta {
-        let ts = pades::sign::document_timestamp(src, &tail, &mut |d| stamp(transport, url, d))?;
+        let ts =
+            pades::sign::document_timestamp(src, &tail, &mut |d| fetch_token(transport, url, d))?;
         tail.extend_from_slice(&ts);
     }
     Ok(tail)
@@ -937,18 +925,22 @@ fn nonce() -> Option<[u8; 8]> {
 /// B → B-T.
 fn add_timestamp(cms: &[u8], transport: &dyn Transport, url: &str) -> Result<Vec<u8>, Error> {
     let digest = cades::sign::signature_timestamp_digest(cms, HashAlgorithm::Sha256)?;
+    cades::sign::add_signature_timestamp(cms, &fetch_token(transport, url, &digest)?)
+}
+
+/// A time-stamp token over `digest` from the TSA at `url`, with a nonce when there is
+/// randomness.
+fn fetch_token(
+    transport: &dyn Transport,
+    url: &str,
+    digest: &DigestValue,
+) -> Result<Vec<u8>, Error> {
     let nonce = nonce();
-    let token = crate::tsp::fetch(
-        transport,
-        url,
-        &digest,
-        nonce.as_ref().map(|n| &n[..]),
-        None,
-    )
-    .map_err(|e| Error::Transport {
-        reason: alloc::format!("{url}: no time-stamp: {e}"),
-    })?;
-    cades::sign::add_signature_timestamp(cms, &token)
+    crate::tsp::fetch(transport, url, digest, nonce.as_ref().map(|n| &n[..]), None).map_err(|e| {
+        Error::Transport {
+            reason: alloc::format!("{url}: no time-stamp: {e}"),
+        }
+    })
 }
 
 /// B-T → B-LT: validates the signer's chain to `store`, fetches the revocation status of

@@ -205,24 +205,19 @@ fn dss_pdfs_changes_after_signing() {
     }
 }
 
-/// Objects in object streams that point back at each other (an object stream listed as being
-/// inside itself, or inside another that is inside it) are refused with a typed error, not
-/// followed until the stack overflows (found by the `pdf_update` fuzz target).
-#[test]
-fn object_stream_cycles_are_refused() {
-    use imza::pdf::xref::XrefLimits;
-    use imza::pdf::{Document, ObjRef};
-    // Object 1 (the catalog) in object stream 2, which the xref says is itself in object
-    // stream 3, which is in object stream 2.
+/// A PDF of `body` (objects after the header, at offset 9) and a cross-reference stream,
+/// object 4, whose entries for objects 1-3 are `entries` (type, field 2, field 3; /W [1 2 1])
+/// and whose own entry is added; object 1 is the catalog.
+fn with_xref_stream(body: &[u8], entries: &[(u8, u16, u8)]) -> Vec<u8> {
     let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.extend_from_slice(body);
     let xref_at = pdf.len();
     let mut rows = vec![0u8, 0, 0, 0];
-    for (t, a, b) in [
-        (2u8, 2u16, 0u8),
-        (2, 3, 0),
-        (2, 2, 0),
-        (1, u16::try_from(xref_at).unwrap(), 0),
-    ] {
+    for (t, a, b) in entries
+        .iter()
+        .copied()
+        .chain([(1, u16::try_from(xref_at).unwrap(), 0)])
+    {
         rows.push(t);
         rows.extend_from_slice(&a.to_be_bytes());
         rows.push(b);
@@ -236,6 +231,19 @@ fn object_stream_cycles_are_refused() {
     );
     pdf.extend_from_slice(&rows);
     pdf.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
+    pdf
+}
+
+/// Objects in object streams that point back at each other (an object stream listed as being
+/// inside itself, or inside another that is inside it) are refused with a typed error, not
+/// followed until the stack overflows (found by the `pdf_update` fuzz target).
+#[test]
+fn object_stream_cycles_are_refused() {
+    use imza::pdf::xref::XrefLimits;
+    use imza::pdf::{Document, ObjRef};
+    // Object 1 (the catalog) in object stream 2, which the xref says is itself in object
+    // stream 3, which is in object stream 2.
+    let pdf = with_xref_stream(b"", &[(2, 2, 0), (2, 3, 0), (2, 2, 0)]);
     let mut doc = Document::open(&pdf[..], XrefLimits::default()).unwrap();
     let e = doc.resolve(ObjRef { num: 1, gen: 0 }, 0).unwrap_err();
     assert!(
@@ -254,32 +262,11 @@ fn object_stream_cycles_are_refused() {
 fn an_object_stream_length_inside_itself_is_refused() {
     use imza::pdf::xref::XrefLimits;
     use imza::pdf::{Document, ObjRef};
-    let mut pdf = b"%PDF-1.7\n".to_vec();
-    let host_at = pdf.len();
-    pdf.extend_from_slice(
+    // Object 2 (at offset 9, right after the header) is the object stream.
+    let pdf = with_xref_stream(
         b"2 0 obj\n<< /Type /ObjStm /N 2 /First 8 /Length 3 0 R >>\nstream\n1 0 3 4 <<>> 9\nendstream\nendobj\n",
+        &[(2, 2, 0), (1, 9, 0), (2, 2, 1)],
     );
-    let xref_at = pdf.len();
-    let mut rows = vec![0u8, 0, 0, 0];
-    for (t, a, b) in [
-        (2u8, 2u16, 0u8),
-        (1, u16::try_from(host_at).unwrap(), 0),
-        (2, 2, 1),
-        (1, u16::try_from(xref_at).unwrap(), 0),
-    ] {
-        rows.push(t);
-        rows.extend_from_slice(&a.to_be_bytes());
-        rows.push(b);
-    }
-    pdf.extend_from_slice(
-        format!(
-            "4 0 obj\n<< /Type /XRef /Size 5 /W [1 2 1] /Root 1 0 R /Length {} >>\nstream\n",
-            rows.len()
-        )
-        .as_bytes(),
-    );
-    pdf.extend_from_slice(&rows);
-    pdf.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
     let mut doc = Document::open(&pdf[..], XrefLimits::default()).unwrap();
     let e = doc.resolve(ObjRef { num: 1, gen: 0 }, 0).unwrap_err();
     assert!(e.to_string().contains("nested object lookups"), "{e}");
